@@ -1,0 +1,10 @@
+from .anatomical_datasets import (AarizDataset, CephAdoAduDataset,
+                                  HandXrayDataset, ISBI2015Dataset,
+                                  PelvisDataset, SyntheticLandmarkDataset)
+from .landmark_dataset import LandmarkDataset, parse_pixel_spacing
+
+__all__ = [
+    'LandmarkDataset', 'parse_pixel_spacing', 'ISBI2015Dataset',
+    'AarizDataset', 'HandXrayDataset', 'CephAdoAduDataset', 'PelvisDataset',
+    'SyntheticLandmarkDataset'
+]

@@ -1,0 +1,47 @@
+# Aariz cephalograms (the published HYATT-Net code calls it 'ISBI2023'), 29 landmarks in the
+# release's annotation order; the converter reads the names the release gives into the JSON.
+dataset_info = dict(
+    dataset_name='aariz',
+    paper_info=dict(
+        author='Khalid, Muhammad Anwaar and others',
+        title='Aariz: A Benchmark Dataset for Automatic Cephalometric Landmark Detection and CVM Stage Classification',
+        container='arXiv:2302.07797',
+        year='2023',
+        homepage='https://github.com/manwaarkhd/aariz-cephalometric-dataset',
+    ),
+    keypoint_info={
+        0: dict(name='aariz_0', id=0, color=[255, 50, 50], type='', swap=''),
+        1: dict(name='aariz_1', id=1, color=[255, 93, 50], type='', swap=''),
+        2: dict(name='aariz_2', id=2, color=[255, 135, 50], type='', swap=''),
+        3: dict(name='aariz_3', id=3, color=[255, 177, 50], type='', swap=''),
+        4: dict(name='aariz_4', id=4, color=[255, 219, 50], type='', swap=''),
+        5: dict(name='aariz_5', id=5, color=[247, 255, 50], type='', swap=''),
+        6: dict(name='aariz_6', id=6, color=[205, 255, 50], type='', swap=''),
+        7: dict(name='aariz_7', id=7, color=[163, 255, 50], type='', swap=''),
+        8: dict(name='aariz_8', id=8, color=[121, 255, 50], type='', swap=''),
+        9: dict(name='aariz_9', id=9, color=[79, 255, 50], type='', swap=''),
+        10: dict(name='aariz_10', id=10, color=[50, 255, 65], type='', swap=''),
+        11: dict(name='aariz_11', id=11, color=[50, 255, 107], type='', swap=''),
+        12: dict(name='aariz_12', id=12, color=[50, 255, 149], type='', swap=''),
+        13: dict(name='aariz_13', id=13, color=[50, 255, 191], type='', swap=''),
+        14: dict(name='aariz_14', id=14, color=[50, 255, 233], type='', swap=''),
+        15: dict(name='aariz_15', id=15, color=[50, 233, 255], type='', swap=''),
+        16: dict(name='aariz_16', id=16, color=[50, 191, 255], type='', swap=''),
+        17: dict(name='aariz_17', id=17, color=[50, 149, 255], type='', swap=''),
+        18: dict(name='aariz_18', id=18, color=[50, 107, 255], type='', swap=''),
+        19: dict(name='aariz_19', id=19, color=[50, 65, 255], type='', swap=''),
+        20: dict(name='aariz_20', id=20, color=[79, 50, 255], type='', swap=''),
+        21: dict(name='aariz_21', id=21, color=[121, 50, 255], type='', swap=''),
+        22: dict(name='aariz_22', id=22, color=[163, 50, 255], type='', swap=''),
+        23: dict(name='aariz_23', id=23, color=[205, 50, 255], type='', swap=''),
+        24: dict(name='aariz_24', id=24, color=[247, 50, 255], type='', swap=''),
+        25: dict(name='aariz_25', id=25, color=[255, 50, 219], type='', swap=''),
+        26: dict(name='aariz_26', id=26, color=[255, 50, 177], type='', swap=''),
+        27: dict(name='aariz_27', id=27, color=[255, 50, 135], type='', swap=''),
+        28: dict(name='aariz_28', id=28, color=[255, 50, 93], type='', swap=''),
+    },
+    skeleton_info={
+    },
+    joint_weights=[1.0] * 29,
+    # Only for COCO-style OKS, which landmark metrics do not use.
+    sigmas=[0.025] * 29)

@@ -1,0 +1,3 @@
+from .metrics import RadialErrorMetric
+
+__all__ = ['RadialErrorMetric']

@@ -1,0 +1,3 @@
+from .radial_error_metric import RadialErrorMetric
+
+__all__ = ['RadialErrorMetric']

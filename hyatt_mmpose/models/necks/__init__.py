@@ -1,0 +1,3 @@
+from .ffcm_neck import FFCMNeck
+
+__all__ = ['FFCMNeck']

@@ -1,0 +1,7 @@
+from .safe_checkpoint import (SAFE_GLOBALS, UnsafeCheckpointError,
+                              install_safe_checkpoint_loader, safe_torch_load)
+
+__all__ = [
+    'SAFE_GLOBALS', 'UnsafeCheckpointError', 'install_safe_checkpoint_loader',
+    'safe_torch_load'
+]

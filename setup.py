@@ -1,0 +1,24 @@
+from setuptools import find_packages, setup
+
+
+def read_version():
+    scope = {}
+    with open('hyatt_mmpose/version.py') as f:
+        exec(f.read(), scope)
+    return scope['__version__']
+
+
+setup(
+    name='hyatt_mmpose',
+    version=read_version(),
+    description='HYATT-Net anatomical landmark detection as an mmpose 1.x '
+    'plugin',
+    packages=find_packages(include=['hyatt_mmpose', 'hyatt_mmpose.*']),
+    package_data={'hyatt_mmpose': ['datasets/metainfo/*.py']},
+    python_requires='>=3.9',
+    # The OpenMMLab stack cannot be installed by pip's resolver alone (mmcv
+    # must be compiled against the installed torch, mmpose declares an
+    # unbuildable dependency): `make setup` installs it from requirements/.
+    install_requires=[],
+    license='Apache-2.0',
+)
