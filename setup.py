@@ -14,7 +14,6 @@ setup(
     description='HYATT-Net anatomical landmark detection as an mmpose 1.x '
     'plugin',
     packages=find_packages(include=['hyatt_mmpose', 'hyatt_mmpose.*']),
-    package_data={'hyatt_mmpose': ['datasets/metainfo/*.py']},
     python_requires='>=3.9',
     # The OpenMMLab stack cannot be installed by pip's resolver alone (mmcv
     # must be compiled against the installed torch, mmpose declares an

@@ -1,16 +1,13 @@
 """The named landmark datasets: :class:`LandmarkDataset` with their
 metainfo (landmark names, drawing colours and skeleton)."""
-import os.path as osp
-
 from mmpose.registry import DATASETS
 
 from .landmark_dataset import LandmarkDataset
-
-_METAINFO_DIR = osp.join(osp.dirname(__file__), 'metainfo')
+from .metainfo import metainfo_file
 
 
 def _metainfo(name: str) -> dict:
-    return dict(from_file=osp.join(_METAINFO_DIR, f'{name}.py'))
+    return dict(from_file=metainfo_file(name))
 
 
 @DATASETS.register_module()

@@ -14,7 +14,10 @@ def parse_pixel_spacing(value, where: str) -> Optional[np.ndarray]:
     """
     if value is None:
         return None
-    spacing = np.asarray(value, dtype=np.float64).reshape(-1)
+    try:
+        spacing = np.asarray(value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        spacing = np.array([])
     if spacing.size == 1:
         spacing = np.repeat(spacing, 2)
     if spacing.size != 2 or not np.all(np.isfinite(spacing)) \

@@ -13,6 +13,7 @@ only needs it to pickle its class-level statistics methods, which
 ``HistoryBuffer.__setstate__`` restores by itself, so our checkpoints leave
 them out.
 """
+import os.path as osp
 import pickle
 import re
 
@@ -27,7 +28,10 @@ SAFE_GLOBALS = [
     np.dtype,
     np.core.multiarray.scalar,  # numpy scalars, e.g. a seed or a metric
     np.core.multiarray._reconstruct,  # numpy arrays
-]
+] + sorted({type(np.dtype(code))
+            for code in '?bBhHiIlLqQefdFD'}, key=lambda t: t.__name__)
+# ^ the numeric dtype classes (numpy.dtypes.Float64DType, ...), which numpy
+# >= 1.25 unpickles dtypes into.
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -51,8 +55,11 @@ def safe_torch_load(filename: str, map_location=None):
         checkpoint = torch.load(
             filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
-        found = re.search(r'GLOBAL (\S+)', str(err))
-        name = found.group(1) if found else 'an unknown object'
+        # torch words it "Unsupported global: GLOBAL mod.name ..." or
+        # "... but got <class 'mod.name'>".
+        found = re.search(r"GLOBAL (\S+)|got <class '([^']+)'>", str(err))
+        name = (found.group(1) or found.group(2)) if found else \
+            'an object outside the allow-list'
         allowed = ', '.join(f'{g.__module__}.{g.__name__}'
                             for g in SAFE_GLOBALS)
         raise UnsafeCheckpointError(
@@ -72,7 +79,6 @@ def safe_torch_load(filename: str, map_location=None):
 
 
 def _load_from_local(filename: str, map_location=None):
-    import os.path as osp
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} can not be found')

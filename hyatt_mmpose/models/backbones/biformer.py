@@ -48,6 +48,8 @@ class BiFormer(BaseModule):
     Args:
         arch (str | dict): A preset name or an arch dict.
         in_channels (int): Channels of the input image.
+        n_win (int, optional): Regions per side in every stage, overriding
+            the arch's (the ImageNet presets use 7, sized for 224 x 224).
         out_indices (Sequence[int]): Which outputs to return, indexing
             :attr:`out_channels` / :attr:`out_strides` (the image feature,
             when present, is output 0).
@@ -93,6 +95,7 @@ class BiFormer(BaseModule):
     def __init__(self,
                  arch: Union[str, Dict] = 'tiny',
                  in_channels: int = 3,
+                 n_win: Optional[int] = None,
                  out_indices: Sequence[int] = (0, 1, 2, 3),
                  frozen_stages: int = -1,
                  drop_path_rate: float = 0.,
@@ -105,6 +108,8 @@ class BiFormer(BaseModule):
                                f'of {sorted(self.arch_zoo)} or pass a dict')
             arch = self.arch_zoo[arch]
         arch = {**self.imagenet_defaults, **arch}
+        if n_win is not None:
+            arch['n_wins'] = n_win
         depths = arch['depths']
         num_stages = len(depths)
         widths = _per_stage(arch['widths'], num_stages, 'widths')

@@ -93,25 +93,10 @@ class BiLevelRoutingAttention(nn.Module):
         N, H, W, C = q.shape
         n = self.n_win
         rh, rw = math.ceil(H / n), math.ceil(W / n)
-        valid = q.new_zeros(1, n * rh, n * rw, 1, dtype=torch.bool)
-        valid[:, :H, :W] = True
+        valid_reg = self._valid_mask(H, W, rh, rw, q.device)  # (R, P)
         # (N, R, P, C) with R = n*n regions of P = rh*rw pixels each.
-        q_reg, k_reg, v_reg, valid_reg = (self._to_regions(t, rh, rw)
-                                          for t in (q, k, v, valid))
-        valid_reg = valid_reg[0, :, :, 0]  # (R, P)
+        q_reg, k_reg, v_reg = (self._to_regions(t, rh, rw) for t in (q, k, v))
 
-        # Routing on detached region means over valid pixels only.
-        affinity = None
-        if not self.full_attention:
-            with torch.no_grad():
-                # Padding is zero, so sums over the region are sums over its
-                # valid pixels.
-                count = valid_reg.sum(-1, keepdim=True).clamp(min=1)
-                q_mean = q_reg.sum(2) / count.to(q.dtype)
-                k_mean = k_reg.sum(2) / count.to(q.dtype)
-                affinity = q_mean @ k_mean.transpose(1, 2)  # (N, R, R)
-                # Regions made only of padding are never routed to.
-                affinity[:, :, ~valid_reg.any(-1)] = float('-inf')
         k_tok, v_tok, valid_tok = self._region_tokens(k_reg, v_reg,
                                                       valid_reg, rh, rw)
         R, T = valid_tok.shape
@@ -123,14 +108,59 @@ class BiLevelRoutingAttention(nn.Module):
                 v_tok.reshape(N, 1, R * T, C),
                 valid_tok.reshape(1, 1, R * T).expand(N, -1, -1))
         else:
-            topk = min(self.topk, R)
-            idx = affinity.topk(topk, dim=-1).indices  # (N, R, topk)
+            idx = self._route(q_reg, k_reg, valid_reg)  # (N, R, topk)
+            topk = idx.shape[-1]
             batch = torch.arange(N, device=q.device).view(N, 1, 1)
             k_sel = k_tok[batch, idx].reshape(N, R, topk * T, C)
             v_sel = v_tok[batch, idx].reshape(N, R, topk * T, C)
             mask = valid_tok[idx].reshape(N, R, topk * T)
             out = self._attend(q_reg, k_sel, v_sel, mask)
         return self._from_regions(out.reshape(q_reg.shape), rh, rw)[:, :H, :W]
+
+    def route(self, x: Tensor) -> Tensor:
+        """The regions each query region attends to, for inspection.
+
+        Args:
+            x (Tensor): Input of shape ``(N, C, H, W)``.
+
+        Returns:
+            Tensor: Region indices ``(N, n_win ** 2, topk)``, regions
+            numbered row by row.
+        """
+        if self.full_attention:
+            raise ValueError('full attention routes every query region to '
+                             'every region')
+        H, W = x.shape[-2:]
+        q, k, _ = self.qkv(x.permute(0, 2, 3, 1)).chunk(3, dim=-1)
+        rh, rw = math.ceil(H / self.n_win), math.ceil(W / self.n_win)
+        valid = self._valid_mask(H, W, rh, rw, x.device)
+        return self._route(
+            self._to_regions(q, rh, rw), self._to_regions(k, rh, rw), valid)
+
+    @torch.no_grad()
+    def _route(self, q_reg: Tensor, k_reg: Tensor, valid_reg: Tensor):
+        """Top-k regions by the affinity of mean query and mean key.
+
+        Means are over valid pixels only; the indices carry no gradient.
+        """
+        # Padding is zero, so region sums are sums over valid pixels.
+        count = valid_reg.sum(-1, keepdim=True).clamp(min=1).to(q_reg.dtype)
+        q_mean = q_reg.sum(2) / count
+        k_mean = k_reg.sum(2) / count
+        affinity = q_mean @ k_mean.transpose(1, 2)  # (N, R, R)
+        # Regions made only of padding are never routed to.
+        affinity[:, :, ~valid_reg.any(-1)] = float('-inf')
+        topk = min(self.topk, affinity.shape[-1])
+        return affinity.topk(topk, dim=-1).indices
+
+    def _valid_mask(self, H: int, W: int, rh: int, rw: int,
+                    device) -> Tensor:
+        """(R, P): which pixels of each region lie inside the map."""
+        n = self.n_win
+        valid = torch.zeros(1, n * rh, n * rw, 1, dtype=torch.bool,
+                            device=device)
+        valid[:, :H, :W] = True
+        return self._to_regions(valid, rh, rw)[0, :, :, 0]
 
     def _region_tokens(self, k_reg: Tensor, v_reg: Tensor, valid_reg: Tensor,
                        rh: int, rw: int) -> Tuple[Tensor, Tensor, Tensor]:

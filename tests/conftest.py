@@ -1,0 +1,12 @@
+import pytest
+
+
+@pytest.fixture(scope='session')
+def synthetic_root(tmp_path_factory) -> str:
+    """A small synthetic landmark set: 8 train, 4 val, 4 test images."""
+    from hyatt_mmpose.datasets.synthetic import make_synthetic_dataset
+    root = str(tmp_path_factory.mktemp('synthetic'))
+    make_synthetic_dataset(
+        root, splits=(('train', 8), ('val', 4), ('test', 4)), size=96,
+        seed=0)
+    return root

@@ -1,0 +1,113 @@
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from hyatt_mmpose.datasets.conversion import ConversionError
+
+from ..utils import shared_data
+from .converters import load_converter
+
+isbi = load_converter('isbi2015')
+
+
+def test_real_layout_gives_the_published_splits(tmp_path):
+    root = shared_data('isbi2015')
+    counts = isbi.convert(root, str(tmp_path))
+    assert counts == dict(train=130, val=20, test1=150, test2=100)
+    splits = {n: json.load(open(tmp_path / f'{n}.json')) for n in counts}
+    ids = [set(i['id'] for i in s['images']) for s in splits.values()]
+    assert not set.intersection(*ids[:2])  # val carved out of train
+    assert set.union(ids[0], ids[1]) == set(range(1, 151))
+    first = next(a for a in splits['train']['annotations'] +
+                 splits['val']['annotations'] if a['image_id'] == 1)
+    assert first['keypoints'][:2] == [832.0, 993.5]
+    image = next(i for i in splits['train']['images'] +
+                 splits['val']['images'] if i['id'] == 1)
+    assert image['pixel_spacing'] == 0.1
+    assert (image['width'], image['height']) == (1935, 2400)
+    assert os.path.exists(os.path.join(root, image['file_name']))
+
+
+def test_senior_ground_truth_and_no_overwrite(tmp_path):
+    root = shared_data('isbi2015')
+    isbi.convert(root, str(tmp_path), ground_truth='senior')
+    train = json.load(open(tmp_path / 'test2.json'))
+    with open(os.path.join(root, 'AnnotationsByMD', '400_senior',
+                           '301.txt')) as f:
+        x, y = map(float, f.readline().split(','))
+    ann = next(a for a in train['annotations'] if a['image_id'] == 301)
+    assert ann['keypoints'][:2] == [x, y]
+    with pytest.raises(FileExistsError, match='--overwrite'):
+        isbi.convert(root, str(tmp_path))
+
+
+def make_layout(tmp_path, n_train=3):
+    """A miniature ISBI layout: 64 x 48 PNGs, 19 points each, extra lines."""
+    rng = np.random.default_rng(0)
+    folders = dict(TrainingData=range(1, n_train + 1), Test1Data=[151],
+                   Test2Data=[301])
+    for folder, ids in folders.items():
+        os.makedirs(tmp_path / 'RawImage' / folder)
+        for i in ids:
+            Image.fromarray(rng.integers(0, 255, (48, 64), np.uint8)).save(
+                tmp_path / 'RawImage' / folder / f'{i:03d}.png')
+            for who in ('senior', 'junior'):
+                d = tmp_path / 'AnnotationsByMD' / f'400_{who}'
+                os.makedirs(d, exist_ok=True)
+                pts = rng.integers(1, 40, (19, 2))
+                lines = [f'{x},{y}' for x, y in pts] + ['7', 'extra line']
+                (d / f'{i:03d}.txt').write_text('\n'.join(lines) + '\n')
+    return tmp_path
+
+
+def test_extra_lines_and_any_extension(tmp_path):
+    root = make_layout(tmp_path / 'data')
+    counts = isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+    assert counts == dict(train=2, val=1, test1=1, test2=1)
+
+
+def test_truncated_image_is_named(tmp_path):
+    root = make_layout(tmp_path / 'data')
+    path = root / 'RawImage' / 'Test1Data' / '151.png'
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+    with pytest.raises(ConversionError, match=r'151\.png.*cannot be read'):
+        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+    counts = isbi.convert(str(root), str(tmp_path / 'out'), val_size=1,
+                          skip_bad=True)
+    assert counts['test1'] == 0 and counts['train'] == 2
+
+
+def test_eighteen_points_are_refused(tmp_path):
+    root = make_layout(tmp_path / 'data')
+    for who in ('senior', 'junior'):
+        f = root / 'AnnotationsByMD' / f'400_{who}' / '002.txt'
+        f.write_text('\n'.join(f.read_text().splitlines()[:18]) + '\n')
+    with pytest.raises(ConversionError,
+                       match=r'002\.txt: 18 landmarks, expected 19'):
+        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+
+
+def test_point_outside_the_image_is_refused(tmp_path):
+    root = make_layout(tmp_path / 'data')
+    for who in ('senior', 'junior'):
+        f = root / 'AnnotationsByMD' / f'400_{who}' / '003.txt'
+        lines = f.read_text().splitlines()
+        lines[4] = '70,10'
+        f.write_text('\n'.join(lines) + '\n')
+    with pytest.raises(ConversionError,
+                       match=r'003\.txt: landmark 5 at \(70\.0, 10\.0\) lies '
+                       r'outside the 64 x 48 image'):
+        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+
+
+def test_duplicated_id_is_refused(tmp_path):
+    root = make_layout(tmp_path / 'data')
+    shutil.copy(root / 'RawImage' / 'TrainingData' / '001.png',
+                root / 'RawImage' / 'TrainingData' / '001.jpg')
+    with pytest.raises(ConversionError, match='id 1 is duplicated'):
+        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
