@@ -1,10 +1,11 @@
 from .anatomical_datasets import (AarizDataset, CephAdoAduDataset,
-                                  HandXrayDataset, ISBI2015Dataset,
-                                  PelvisDataset, SyntheticLandmarkDataset)
+                                  CLDetection2023Dataset, HandXrayDataset,
+                                  ISBI2015Dataset, PelvisDataset,
+                                  SyntheticLandmarkDataset)
 from .landmark_dataset import LandmarkDataset, parse_pixel_spacing
 
 __all__ = [
     'LandmarkDataset', 'parse_pixel_spacing', 'ISBI2015Dataset',
-    'AarizDataset', 'HandXrayDataset', 'CephAdoAduDataset', 'PelvisDataset',
-    'SyntheticLandmarkDataset'
+    'AarizDataset', 'CLDetection2023Dataset', 'HandXrayDataset',
+    'CephAdoAduDataset', 'PelvisDataset', 'SyntheticLandmarkDataset'
 ]

@@ -23,6 +23,12 @@ class AarizDataset(LandmarkDataset):
 
 
 @DATASETS.register_module()
+class CLDetection2023Dataset(LandmarkDataset):
+    """CL-Detection 2023 cephalograms, 38 landmarks, spacing per image."""
+    METAINFO = _metainfo('cldetection2023')
+
+
+@DATASETS.register_module()
 class HandXrayDataset(LandmarkDataset):
     """Digital Hand Atlas radiographs, 37 landmarks; no physical spacing
     (see ``RadialErrorMetric(reference_distance=...)``)."""

@@ -98,6 +98,25 @@ def validate(records: Sequence[LandmarkRecord], data_root: str,
     return good, bad
 
 
+def ground_truth_points(doctors: Dict[str, np.ndarray], ground_truth: str,
+                        where: str) -> np.ndarray:
+    """The senior's, the junior's, or the mean of both doctors' points.
+
+    Args:
+        doctors (dict): ``'senior'`` and ``'junior'`` ``(K, 2)`` points.
+        ground_truth (str): ``'senior'``, ``'junior'`` or ``'mean'``.
+        where (str): The annotation, for the error message.
+    """
+    if ground_truth != 'mean':
+        return doctors[ground_truth]
+    senior, junior = doctors['senior'], doctors['junior']
+    if senior.shape != junior.shape:
+        raise ConversionError(
+            f'{where}: senior and junior give {len(senior)} and '
+            f'{len(junior)} landmarks; use --ground-truth senior or junior')
+    return (senior + junior) / 2
+
+
 def check_outputs_free(paths: Sequence[str], overwrite: bool) -> None:
     """Refuses to replace existing outputs unless asked to."""
     existing = [p for p in paths if osp.exists(p)]

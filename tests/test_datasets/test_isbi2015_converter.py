@@ -4,8 +4,10 @@ import shutil
 
 import numpy as np
 import pytest
+from mmengine.registry import init_default_scope
 from PIL import Image
 
+from hyatt_mmpose.datasets import ISBI2015Dataset
 from hyatt_mmpose.datasets.conversion import ConversionError
 
 from ..utils import shared_data
@@ -30,6 +32,22 @@ def test_real_layout_gives_the_published_splits(tmp_path):
     assert image['pixel_spacing'] == 0.1
     assert (image['width'], image['height']) == (1935, 2400)
     assert os.path.exists(os.path.join(root, image['file_name']))
+
+    # The dataset class reads it, and every sample carries 0.1 mm spacing.
+    import hyatt_mmpose  # noqa: F401
+    init_default_scope('mmpose')
+    dataset = ISBI2015Dataset(
+        data_root=root, ann_file=str(tmp_path / 'val.json'),
+        data_prefix=dict(img=''), test_mode=True, pipeline=[
+            dict(type='LoadImage'),
+            dict(type='GetBBoxCenterScale', padding=1.0),
+            dict(type='TopdownAffine', input_size=(256, 304)),
+            dict(type='PackPoseInputs')
+        ])
+    assert len(dataset) == 20
+    sample = dataset[0]['data_samples']
+    np.testing.assert_allclose(sample.metainfo['pixel_spacing'], [0.1, 0.1])
+    assert sample.metainfo['ori_shape'] == (2400, 1935)
 
 
 def test_senior_ground_truth_and_no_overwrite(tmp_path):

@@ -27,6 +27,7 @@ def test_loss_step_gives_every_parameter_a_gradient():
     torch.manual_seed(0)
     model_cfg, codec = small_input_model_cfg()
     model = MODELS.build(model_cfg)
+    model.init_weights()  # as the Runner does
     model.train()
     batch = model.data_preprocessor(training_batch(codec, 19), training=True)
     losses = model(**batch, mode='loss')

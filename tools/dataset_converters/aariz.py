@@ -21,6 +21,7 @@ import numpy as np
 
 from hyatt_mmpose.datasets.conversion import (ConversionError, LandmarkRecord,
                                               check_outputs_free,
+                                              ground_truth_points,
                                               report_skipped, validate,
                                               write_split)
 from hyatt_mmpose.datasets.metainfo import landmark_names
@@ -107,14 +108,9 @@ def convert(root: str, out_dir: str = None, ground_truth: str = 'mean',
                     raise ConversionError(
                         f'{image}: no pixel size for {stem} in the spacing '
                         'CSV')
-                if ground_truth == 'mean':
-                    if doctors['senior'].shape != doctors['junior'].shape:
-                        raise ConversionError(
-                            f'{stem}: senior and junior give different '
-                            'landmark counts')
-                    points = (doctors['senior'] + doctors['junior']) / 2
-                else:
-                    points = doctors[ground_truth]
+                points = ground_truth_points(
+                    doctors, ground_truth,
+                    osp.join(split_dir, LANDMARK_DIR, f'*/{stem}.json'))
             except ConversionError as err:
                 if not skip_bad:
                     raise

@@ -19,6 +19,7 @@ import numpy as np
 
 from hyatt_mmpose.datasets.conversion import (ConversionError, LandmarkRecord,
                                               check_outputs_free,
+                                              ground_truth_points,
                                               report_skipped, validate,
                                               write_split)
 from hyatt_mmpose.datasets.metainfo import landmark_names
@@ -67,14 +68,9 @@ def read_records(root: str, ground_truth: str, skip_bad: bool):
                                               f'{stem}.txt'))
                     for who in ('senior', 'junior')
                 }
-                if ground_truth == 'mean':
-                    if doctors['senior'].shape != doctors['junior'].shape:
-                        raise ConversionError(
-                            f'{osp.join(ann_dir, "400_*", stem + ".txt")}: '
-                            'the two doctors give different landmark counts')
-                    points = (doctors['senior'] + doctors['junior']) / 2
-                else:
-                    points = doctors[ground_truth]
+                points = ground_truth_points(
+                    doctors, ground_truth,
+                    osp.join(ann_dir, '400_*', f'{stem}.txt'))
             except ConversionError as err:
                 if not skip_bad:
                     raise

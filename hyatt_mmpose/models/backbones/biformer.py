@@ -33,7 +33,11 @@ class BiFormer(BaseModule):
       strides 4, 8, 16, 32 after a two-conv stem; the last stage attends
       fully. Official ImageNet checkpoints load through
       ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix=...)``: their
-      key names are converted on load.
+      key names are converted on load. Their last stage (``topk=-2`` in the
+      published code: full attention with 8 heads, no QKV bias, LCE on the
+      input) becomes our full attention (``topk=-1``, head width 32, LCE on
+      V); its weights load, and fine-tuning adapts them. The published code
+      also scales attention by the full width; ours by the head width.
     - ``'hyatt'``: five stages at strides 2 to 32 (widths 64, 128, 320, 512,
       1024), each a 4x4 stride-2 patch embedding, one BiFormer block and an
       :class:`AttentionResidualModule`; keys and values pooled to 4x4 tokens
@@ -59,7 +63,9 @@ class BiFormer(BaseModule):
             blocks up to this rate.
         with_cp (bool): Recompute each block in the backward pass (activation
             checkpointing) to save memory.
-        init_cfg (dict | list[dict], optional): Initialization config.
+        init_cfg (dict | list[dict], optional): Initialization config; by
+            default linear layers start from a truncated normal (std 0.02)
+            and layer norms from identity, as in BiFormer.
 
     Attributes:
         out_channels (list[int]): Channels of every possible output.
@@ -101,6 +107,11 @@ class BiFormer(BaseModule):
                  drop_path_rate: float = 0.,
                  with_cp: bool = False,
                  init_cfg: Optional[Union[dict, List[dict]]] = None):
+        if init_cfg is None:
+            init_cfg = [
+                dict(type='TruncNormal', layer='Linear', std=0.02, bias=0.),
+                dict(type='Constant', layer='LayerNorm', val=1., bias=0.)
+            ]
         super().__init__(init_cfg=init_cfg)
         if isinstance(arch, str):
             if arch not in self.arch_zoo:

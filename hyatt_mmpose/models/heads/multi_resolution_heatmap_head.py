@@ -36,7 +36,9 @@ class MultiResolutionHeatmapHead(BaseHead):
         loss_weights (Sequence[float], optional): Weight of each level's
             loss term; all 1 by default.
         combine (str): ``'mean'`` or ``'finest'``, see above.
-        init_cfg (dict | list[dict], optional): Initialization config.
+        init_cfg (dict | list[dict], optional): Initialization config;
+            by default, as mmpose's heatmap heads, convs start near zero
+            (normal, std 0.001) so the first heatmaps are flat.
 
     Shape:
         - Input: ``feats[i]`` of ``(N, in_channels[i], H_i, W_i)``.
@@ -54,6 +56,11 @@ class MultiResolutionHeatmapHead(BaseHead):
                  loss_weights: Optional[Sequence[float]] = None,
                  combine: str = 'mean',
                  init_cfg: OptConfigType = None):
+        if init_cfg is None:
+            init_cfg = [
+                dict(type='Normal', layer='Conv2d', std=0.001),
+                dict(type='Constant', layer='BatchNorm2d', val=1)
+            ]
         super().__init__(init_cfg=init_cfg)
         num_levels = len(strides)
         if isinstance(in_channels, int):

@@ -108,7 +108,8 @@ def test_with_cp_gives_the_same_gradients():
         torch.testing.assert_close(p.grad, q.grad, msg=name)
 
 
-def test_official_checkpoint_keys_are_converted():
+def official_state_dict() -> dict:
+    """Random weights under the official BiFormer-tiny key names."""
     torch.manual_seed(0)
     model = BiFormer('tiny')
     official = {}
@@ -126,7 +127,11 @@ def test_official_checkpoint_keys_are_converted():
         official[key] = torch.randn_like(value.float()).to(value.dtype)
     official['head.weight'] = torch.randn(1000, 512)
     official['norm.weight'] = torch.randn(512)
+    return official
 
+
+def test_official_checkpoint_keys_are_converted():
+    official = official_state_dict()
     fresh = BiFormer('tiny')
     result = fresh.load_state_dict(official, strict=True)
     assert not result.missing_keys and not result.unexpected_keys
@@ -138,6 +143,19 @@ def test_official_checkpoint_keys_are_converted():
     torch.testing.assert_close(loaded['stages.2.3.mlp.2.bias'],
                                official['stages.2.3.mlp.3.bias'])
     assert loaded['stages.3.0.attn.qkv.bias'].abs().sum() == 0
+
+
+def test_official_checkpoint_loads_through_init_cfg(tmp_path):
+    import hyatt_mmpose  # noqa: F401  (the safe loader reads 'model')
+    official = official_state_dict()
+    path = str(tmp_path / 'biformer_tiny_best.pth')
+    torch.save(dict(model=official), path)
+    model = BiFormer('tiny', init_cfg=dict(type='Pretrained', checkpoint=path))
+    model.init_weights()
+    torch.testing.assert_close(model.stages[2][5].attn.qkv.weight,
+                               official['stages.2.5.attn.qkv.qkv.weight'])
+    torch.testing.assert_close(model.embeds[0][3].weight,
+                               official['downsample_layers.0.3.weight'])
 
 
 def test_unknown_arch_is_refused():

@@ -1,0 +1,29 @@
+"""Distributed runs on machines without CUDA."""
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+
+
+def use_gloo_without_cuda(cfg: Config) -> None:
+    """Makes ``--launcher pytorch`` work on CPU-only machines.
+
+    mmengine 0.10.7's launcher would initialise the config's backend (nccl)
+    and call ``torch.cuda.set_device``; with the gloo process group made here
+    first it skips its own set-up. DDP takes no ``device_ids`` for CPU
+    modules. Does nothing when CUDA is there or the run is not distributed.
+
+    Args:
+        cfg (Config): The run's config, with ``launcher`` set; updated in
+            place.
+    """
+    if cfg.get('launcher', 'none') == 'none' or torch.cuda.is_available():
+        return
+    if cfg.launcher != 'pytorch':
+        raise SystemExit(f'--launcher {cfg.launcher} needs CUDA; on a CPU '
+                         'machine use tools/dist_train.sh (torchrun)')
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    cfg.env_cfg.dist_cfg = dict(backend='gloo')
+    cfg.model_wrapper_cfg = dict(
+        type='MMDistributedDataParallel', device_ids=None,
+        broadcast_buffers=False)
