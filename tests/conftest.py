@@ -1,6 +1,15 @@
 import pytest
 
 
+@pytest.fixture(scope='session', autouse=True)
+def mmpose_scope():
+    """What every config does: mmpose's default scope, our components."""
+    from mmengine.registry import init_default_scope
+
+    import hyatt_mmpose  # noqa: F401
+    init_default_scope('mmpose')
+
+
 @pytest.fixture(scope='session')
 def synthetic_root(tmp_path_factory) -> str:
     """A small synthetic landmark set: 8 train, 4 val, 4 test images."""
