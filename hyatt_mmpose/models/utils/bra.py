@@ -32,8 +32,9 @@ class BiLevelRoutingAttention(nn.Module):
         topk (int): Regions each query region attends to. ``-1``, or any
             value >= the number of regions, means full attention.
         kv_per_win (int, optional): If set, keys and values of each region
-            are average-pooled to ``kv_per_win x kv_per_win`` tokens, which
-            bounds memory at high resolution. ``None`` keeps every pixel.
+            are average-pooled to ``kv_per_win x kv_per_win`` tokens (fewer
+            where the region is smaller), which bounds memory at high
+            resolution. ``None`` keeps every pixel.
         side_dwconv (int): Kernel of the depthwise conv on V that adds local
             context (LCE) before the output projection. 0 disables it.
         qkv_bias (bool): Whether the QKV projection has a bias.
@@ -168,21 +169,25 @@ class BiLevelRoutingAttention(nn.Module):
 
         Returns (N, R, T, C), (N, R, T, C) and (R, T) with T tokens/region.
         """
-        if self.kv_per_win is None:
+        # Pool to at most kv_per_win tokens per side, never more than the
+        # region has: adaptive pooling would duplicate tokens and so weight
+        # them twice in the softmax.
+        if self.kv_per_win is None or (self.kv_per_win >= rh
+                                       and self.kv_per_win >= rw):
             return k_reg, v_reg, valid_reg
         N, R, _, C = k_reg.shape
-        s = self.kv_per_win
+        size = (min(self.kv_per_win, rh), min(self.kv_per_win, rw))
         m = valid_reg.to(k_reg.dtype).reshape(R, 1, rh, rw)
         # Masked mean per pooling bin: pool(x * m) / pool(m).
-        frac = F.adaptive_avg_pool2d(m, s)  # (R, 1, s, s)
+        frac = F.adaptive_avg_pool2d(m, size)  # (R, 1, sh, sw)
 
         def pool(t: Tensor) -> Tensor:
             t = t.reshape(N * R, rh, rw, C).permute(0, 3, 1, 2)
-            t = F.adaptive_avg_pool2d(t * m.repeat(N, 1, 1, 1), s)
+            t = F.adaptive_avg_pool2d(t * m.repeat(N, 1, 1, 1), size)
             t = t / frac.clamp(min=1e-12).repeat(N, 1, 1, 1)
-            return t.permute(0, 2, 3, 1).reshape(N, R, s * s, C)
+            return t.permute(0, 2, 3, 1).reshape(N, R, size[0] * size[1], C)
 
-        return pool(k_reg), pool(v_reg), frac.reshape(R, s * s) > 0
+        return pool(k_reg), pool(v_reg), frac.reshape(R, -1) > 0
 
     def _attend(self, q: Tensor, k: Tensor, v: Tensor,
                 mask: Optional[Tensor]) -> Tensor:

@@ -100,3 +100,38 @@ def test_invalid_arguments_are_refused():
         BiLevelRoutingAttention(10, num_heads=4)
     with pytest.raises(ValueError, match='topk'):
         BiLevelRoutingAttention(8, num_heads=2, topk=0)
+
+
+def test_pooled_keys_are_block_means():
+    # 8x8 map, 2 regions per side of 4x4 pixels, pooled to 2x2 tokens: the
+    # tokens are means of 2x2 pixel blocks. Full attention over them.
+    torch.manual_seed(6)
+    C = 8
+    bra = BiLevelRoutingAttention(
+        C, num_heads=2, n_win=2, topk=-1, kv_per_win=2).double()
+    x = torch.randn(2, C, 8, 8, dtype=torch.float64)
+    q, k, v = bra.qkv(x.permute(0, 2, 3, 1)).chunk(3, dim=-1)
+
+    def block_means(t):  # (N, 8, 8, C) -> (N, 16, C)
+        pooled = torch.nn.functional.avg_pool2d(t.permute(0, 3, 1, 2), 2)
+        return pooled.flatten(2).transpose(1, 2)
+
+    h, d = 2, C // 2
+    qh = q.reshape(2, 64, h, d).transpose(1, 2)
+    kh = block_means(k).reshape(2, 16, h, d).transpose(1, 2)
+    vh = block_means(v).reshape(2, 16, h, d).transpose(1, 2)
+    attn = (qh @ kh.transpose(-1, -2) * d**-0.5).softmax(-1)
+    out = (attn @ vh).transpose(1, 2).reshape(2, 8, 8, C)
+    out = out + bra.lepe(v.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+    expected = bra.proj(out).permute(0, 3, 1, 2)
+    torch.testing.assert_close(bra(x), expected, atol=1e-10, rtol=0)
+
+
+def test_regions_smaller_than_the_pool_are_not_upsampled():
+    # 2x2-pixel regions with kv_per_win=4 keep their 4 pixels: dense result.
+    torch.manual_seed(7)
+    bra = BiLevelRoutingAttention(
+        8, num_heads=2, n_win=4, topk=16, kv_per_win=4).double()
+    x = torch.randn(1, 8, 8, 8, dtype=torch.float64)
+    torch.testing.assert_close(
+        bra(x), dense_reference(bra, x), atol=1e-6, rtol=0)
