@@ -128,6 +128,9 @@ test_dataloader = dict(
         test_mode=True,
         pipeline=val_pipeline))
 
-# evaluators
-val_evaluator = dict(type='RadialErrorMetric')
+# evaluators: radial error, and the challenge's clinical classifications
+val_evaluator = [
+    dict(type='RadialErrorMetric'),
+    dict(type='CephalometricClassificationMetric')
+]
 test_evaluator = val_evaluator

@@ -1,3 +1,7 @@
-from .metrics import RadialErrorMetric
+from .metrics import (CephalometricClassificationMetric, RadialErrorMetric,
+                      balanced_recall)
 
-__all__ = ['RadialErrorMetric']
+__all__ = [
+    'RadialErrorMetric', 'CephalometricClassificationMetric',
+    'balanced_recall'
+]

@@ -1,3 +1,8 @@
+from .cephalometric_classification_metric import (
+    CephalometricClassificationMetric, balanced_recall)
 from .radial_error_metric import RadialErrorMetric
 
-__all__ = ['RadialErrorMetric']
+__all__ = [
+    'RadialErrorMetric', 'CephalometricClassificationMetric',
+    'balanced_recall'
+]
