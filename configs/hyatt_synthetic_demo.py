@@ -4,19 +4,19 @@
 _base_ = ['./_base_/default_runtime.py']
 
 # runtime
-train_cfg = dict(max_epochs=40, val_interval=10)
+train_cfg = dict(max_epochs=20, val_interval=5)
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3, weight_decay=0.01))
 param_scheduler = [
     dict(type='LinearLR', begin=0, end=50, start_factor=0.01,
          by_epoch=False),
-    dict(type='CosineAnnealingLR', begin=0, end=40, T_max=40, by_epoch=True,
+    dict(type='CosineAnnealingLR', begin=0, end=20, T_max=20, by_epoch=True,
          convert_to_iter_based=True),
 ]
 auto_scale_lr = dict(base_batch_size=16)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
     checkpoint=dict(
-        type='CheckpointHook', interval=10, save_best='MRE', rule='less',
+        type='CheckpointHook', interval=5, save_best='MRE', rule='less',
         max_keep_ckpts=2))
 
 # codec settings: heatmaps at strides 4, 2 and 1, decoded with DARK (its
