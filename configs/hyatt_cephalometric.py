@@ -71,8 +71,11 @@ data_root = 'data/isbi2015/'
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.0),
-    dict(type='RandomBBoxTransform', shift_factor=0.05, scale_factor=(0.9, 1.1),
-         rotate_factor=10),
+    dict(
+        type='RandomBBoxTransform',
+        shift_factor=0.05,
+        scale_factor=(0.9, 1.1),
+        rotate_factor=10),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='PhotometricDistortion', saturation_range=(1., 1.),
          hue_delta=0),

@@ -76,8 +76,11 @@ data_root = 'data/synthetic/'
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.0),
-    dict(type='RandomBBoxTransform', shift_factor=0.05, scale_factor=(0.9, 1.1),
-         rotate_factor=10),
+    dict(
+        type='RandomBBoxTransform',
+        shift_factor=0.05,
+        scale_factor=(0.9, 1.1),
+        rotate_factor=10),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='GenerateTarget', encoder=codec, multilevel=True),
     dict(type='PackPoseInputs')

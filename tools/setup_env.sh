@@ -108,7 +108,7 @@ else
         while kill -0 "$pid" 2>/dev/null; do
             sleep 20
             step=$(grep -oE '^ *\[[0-9]+/[0-9]+\]' "$build_log" | tail -n 1 | tr -d " " || true)
-            say "    ... $(( (SECONDS - start) / 60 )) min ${step:+, compiled $step}"
+            say "    ... $(( (SECONDS - start) / 60 )) min${step:+, compiled $step}"
         done
         wait "$pid" || { rm -rf "$tmp"; fail "building $MMCV_PIN failed" "$build_log"; }
         mkdir -p "$(dirname "$MMCV_DIR")"

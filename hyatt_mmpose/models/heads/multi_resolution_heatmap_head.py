@@ -99,9 +99,9 @@ class MultiResolutionHeatmapHead(BaseHead):
              train_cfg: ConfigType = {}) -> dict:
         preds = self.forward(feats)
         # (L, B, K): per level, the weights of the one instance per image.
-        weights = torch.cat(
-            [d.gt_instance_labels.keypoint_weights for d in batch_data_samples],
-            dim=1)
+        weights = torch.cat([
+            d.gt_instance_labels.keypoint_weights for d in batch_data_samples
+        ], dim=1)
         losses = dict()
         for level, (pred, stride) in enumerate(zip(preds, self.strides)):
             target = torch.stack(

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import torch
-from mmengine.structures import InstanceData, PixelData
+from mmengine.structures import InstanceData
 from mmpose.registry import KEYPOINT_CODECS
 from mmpose.structures import MultilevelPixelData, PoseDataSample
 
