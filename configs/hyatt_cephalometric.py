@@ -116,6 +116,7 @@ val_dataloader = dict(
         data_prefix=dict(img=''),
         test_mode=True,
         pipeline=val_pipeline))
+# Test2: --cfg-options test_dataloader.dataset.ann_file=annotations/test2.json
 test_dataloader = dict(
     batch_size=2,
     num_workers=4,
