@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# tools/slurm_train.sh PARTITION JOB_NAME CONFIG [WORK_DIR] [train.py args]
+# tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py args]
 # One task per GPU through srun; GPUS (default 8), GPUS_PER_NODE (8),
 # CPUS_PER_TASK (5) and SRUN_ARGS tune the allocation.
 set -euo pipefail
 PARTITION=$1
 JOB_NAME=$2
 CONFIG=$3
-WORK_DIR=${4:-work_dirs/$JOB_NAME}
-shift $(( $# >= 4 ? 4 : 3 ))
+WORK_DIR=$4
+shift 4
 GPUS=${GPUS:-8}
 GPUS_PER_NODE=${GPUS_PER_NODE:-8}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}
