@@ -116,7 +116,7 @@ val_dataloader = dict(
         data_prefix=dict(img=''),
         test_mode=True,
         pipeline=val_pipeline))
-# Test2: --cfg-options test_dataloader.dataset.ann_file=annotations/test2.json
+# Test1 and Test2 together, reported overall and each (test1/MRE, ...)
 test_dataloader = dict(
     batch_size=2,
     num_workers=4,
@@ -124,13 +124,18 @@ test_dataloader = dict(
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/test1.json',
-        data_prefix=dict(img=''),
-        test_mode=True,
-        pipeline=val_pipeline))
+        type='ConcatDataset',
+        datasets=[
+            dict(
+                type=dataset_type,
+                data_root=data_root,
+                data_mode=data_mode,
+                ann_file=f'annotations/{split}.json',
+                data_prefix=dict(img=''),
+                test_mode=True,
+                split=split,
+                pipeline=val_pipeline) for split in ('test1', 'test2')
+        ]))
 
 # evaluators: radial error, and the challenge's clinical classifications
 val_evaluator = [

@@ -25,4 +25,6 @@ def test_config_builds_its_model(path):
     model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0
     for split in ('train', 'val', 'test'):
-        assert cfg[f'{split}_dataloader'].dataset.pipeline
+        dataset = cfg[f'{split}_dataloader'].dataset
+        for part in dataset.get('datasets', [dataset]):  # ConcatDataset
+            assert part.pipeline

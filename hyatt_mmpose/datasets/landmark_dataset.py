@@ -37,13 +37,21 @@ class LandmarkDataset(BaseCocoStyleDataset):
     per pixel (a number, or ``[x, y]`` when anisotropic). Image paths are
     relative to ``data_root`` / ``data_prefix['img']``.
 
-    Every sample's metainfo gets ``pixel_spacing`` (``[x, y]`` or None), so
-    metrics report millimetres without the user adding it to
-    ``PackPoseInputs(meta_keys=...)``.
+    Every sample's metainfo gets ``pixel_spacing`` (``[x, y]`` or None) and
+    ``split``, so metrics report millimetres (and splits) without the user
+    adding them to ``PackPoseInputs(meta_keys=...)``.
 
-    Args: those of :class:`mmpose.datasets.BaseCocoStyleDataset`; give
-        ``metainfo=dict(from_file=...)`` to use this class directly.
+    Args:
+        split (str, optional): A name tagged onto every sample's metainfo
+            (``split``), so that metrics over a ``ConcatDataset`` of test
+            sets report each one (e.g. ISBI 2015's ``'test1'``, ``'test2'``).
+        **kwargs: Those of :class:`mmpose.datasets.BaseCocoStyleDataset`;
+            give ``metainfo=dict(from_file=...)`` to use this class directly.
     """
+
+    def __init__(self, *args, split: Optional[str] = None, **kwargs):
+        self.split = split
+        super().__init__(*args, **kwargs)
 
     def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
         data_info = super().parse_data_info(raw_data_info)
@@ -60,5 +68,5 @@ class LandmarkDataset(BaseCocoStyleDataset):
         sample = data.get('data_samples') if isinstance(data, dict) else None
         if sample is not None:
             spacing = self.get_data_info(idx)['pixel_spacing']
-            sample.set_metainfo(dict(pixel_spacing=spacing))
+            sample.set_metainfo(dict(pixel_spacing=spacing, split=self.split))
         return data

@@ -101,14 +101,26 @@ def test_errors_csv_is_written(tmp_path):
     path = tmp_path / 'out' / 'errors.csv'
     evaluate(RadialErrorMetric(errors_csv=str(path)), samples)
     rows = list(csv.reader(open(path)))
-    assert rows[0] == ['img_id', 'img_path', 'unit'] + [
+    assert rows[0] == ['img_id', 'img_path', 'split', 'unit'] + [
         f'lm{k}' for k in range(5)]
     assert len(rows) == 4
     pred, gt, visible, _ = truth[1]
     for k in range(5):
-        cell = rows[2][3 + k]
+        cell = rows[2][4 + k]
         if visible[k]:
             assert float(cell) == pytest.approx(
                 0.1 * np.linalg.norm(pred[k] - gt[k]), abs=1e-4)
         else:
             assert cell == ''
+
+
+def test_each_split_is_reported_when_there_are_several():
+    rng = np.random.default_rng(3)
+    samples, _ = random_samples(rng, [np.array([0.1, 0.1])] * 6)
+    for i, s in enumerate(samples):
+        s['split'] = 'test1' if i < 4 else 'test2'
+    got = evaluate(RadialErrorMetric(), samples)
+    alone = evaluate(RadialErrorMetric(), samples[4:])
+    for key, value in alone.items():
+        assert got[f'test2/{key}'] == pytest.approx(value)
+    assert 'test1/MRE' in got and 'MRE' in got

@@ -62,3 +62,25 @@ def test_out_metrics_equal_those_recomputed_from_dump(trained):
     for t in (2.0, 2.5, 3.0, 4.0):
         assert metrics[f'SDR_{t}mm'] == pytest.approx(
             100 * np.mean(errors <= t))
+
+
+def test_two_test_splits_are_reported_together_and_each(trained,
+                                                        synthetic_root):
+    from mmengine.config import Config
+    config, checkpoint, work = trained
+    cfg = Config.fromfile(config)
+    parts = []
+    for split in ('val', 'test'):
+        part = dict(cfg.test_dataloader.dataset, split=split,
+                    ann_file=f'annotations/{split}.json')
+        parts.append(part)
+    cfg.test_dataloader.dataset = dict(type='ConcatDataset', datasets=parts)
+    two = str(work / 'two_splits.py')
+    cfg.dump(two)
+    metrics = load_tool('test').main(
+        [two, checkpoint, '--work-dir', str(work / 'test2')])
+    # Four images of 19 landmarks in each split: the overall MRE is the
+    # mean of the two.
+    assert metrics['MRE'] == pytest.approx(
+        (metrics['val/MRE'] + metrics['test/MRE']) / 2)
+    assert metrics['test/MRE'] != metrics['val/MRE']

@@ -7,6 +7,7 @@ from mmpose.registry import METRICS
 
 from hyatt_mmpose.analysis.cephalometry import (MEASUREMENTS, NUM_CLASSES,
                                                 classify, measure)
+from .per_split import compute_per_split
 
 
 def balanced_recall(truth: np.ndarray, pred: np.ndarray,
@@ -41,8 +42,10 @@ class CephalometricClassificationMetric(BaseMetric):
     - ``MAE_{m}``: mean absolute error of the value (degrees; mm for MW;
       a ratio for FHI);
 
-    and ``SCR_mean`` over the eight. The dataset must name the landmarks the
-    measurements use (ISBI 2015, Aariz, CL-Detection 2023 do).
+    and ``SCR_mean`` over the eight, for all images and, when they come from
+    several splits, for each (``test1/SCR_mean``, ...). The dataset must
+    name the landmarks the measurements use (ISBI 2015, Aariz, CL-Detection
+    2023 do).
 
     Args:
         collect_device (str): ``'cpu'`` or ``'gpu'``, for distributed runs.
@@ -61,9 +64,13 @@ class CephalometricClassificationMetric(BaseMetric):
                 dict(
                     pred=np.asarray(sample['pred_instances']['keypoints'])[0],
                     gt=np.asarray(sample['gt_instances']['keypoints'])[0],
-                    spacing=np.asarray(spacing, dtype=np.float64)))
+                    spacing=np.asarray(spacing, dtype=np.float64),
+                    split=sample.get('split')))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
+        return compute_per_split(results, self._compute)
+
+    def _compute(self, results: list) -> Dict[str, float]:
         meta = self.dataset_meta or {}
         id2name = meta.get('keypoint_id2name')
         names = [id2name[i] for i in sorted(id2name)] if id2name else None

@@ -9,6 +9,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
+from .per_split import compute_per_split
+
 
 @METRICS.register_module()
 class RadialErrorMetric(BaseMetric):
@@ -65,7 +67,8 @@ class RadialErrorMetric(BaseMetric):
                     pred=np.asarray(sample['pred_instances']['keypoints'])[0],
                     gt=np.asarray(gt['keypoints'])[0],
                     visible=np.asarray(gt['keypoints_visible'])[0] > 0,
-                    spacing=sample.get('pixel_spacing')))
+                    spacing=sample.get('pixel_spacing'),
+                    split=sample.get('split')))
 
     def _spacing(self, result: dict) -> Optional[np.ndarray]:
         if self.reference_distance is None:
@@ -92,6 +95,11 @@ class RadialErrorMetric(BaseMetric):
         return np.stack(errors), unit
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
+        if self.errors_csv:
+            self._write_csv(results, *self.radial_errors(results))
+        return compute_per_split(results, self._compute)
+
+    def _compute(self, results: list) -> Dict[str, float]:
         logger = MMLogger.get_current_instance()
         errors, unit = self.radial_errors(results)
         if unit == 'px':
@@ -107,8 +115,6 @@ class RadialErrorMetric(BaseMetric):
         for t in self.thresholds:
             metrics[f'SDR_{t}{unit}'] = float((valid <= t).mean() * 100)
         logger.info('\n' + self._landmark_table(errors, unit))
-        if self.errors_csv:
-            self._write_csv(results, errors, unit)
         return metrics
 
     def _landmark_table(self, errors: np.ndarray, unit: str) -> str:
@@ -134,9 +140,9 @@ class RadialErrorMetric(BaseMetric):
         fd, tmp = tempfile.mkstemp(dir=out_dir, suffix='.csv.tmp')
         with os.fdopen(fd, 'w', newline='') as f:
             writer = csv.writer(f)
-            writer.writerow(['img_id', 'img_path', 'unit'] + cols)
+            writer.writerow(['img_id', 'img_path', 'split', 'unit'] + cols)
             for r, err in zip(results, errors):
-                writer.writerow([r['img_id'], r['img_path'], unit] + [
-                    '' if np.isnan(e) else f'{e:.4f}' for e in err
-                ])
+                cells = ['' if np.isnan(e) else f'{e:.4f}' for e in err]
+                writer.writerow(
+                    [r['img_id'], r['img_path'], r['split'], unit] + cells)
         os.replace(tmp, self.errors_csv)
