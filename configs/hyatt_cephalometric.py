@@ -24,6 +24,12 @@ default_hooks = dict(
         type='CheckpointHook', interval=10, save_best='MRE', rule='less',
         max_keep_ckpts=3))
 
+# a few validation images drawn each round (work dir, TensorBoard if on)
+custom_hooks = [
+    dict(type='SyncBuffersHook'),
+    dict(type='LandmarkVisualizationHook', num_images=4)
+]
+
 # codec settings: heatmaps at strides 4, 2 and 1, decoded with DARK (its
 # blur kernel grown with sigma), sigma in heatmap pixels
 input_size = (1024, 1216)

@@ -19,6 +19,12 @@ default_hooks = dict(
         type='CheckpointHook', interval=5, save_best='MRE', rule='less',
         max_keep_ckpts=2))
 
+# a few validation images drawn each round (work dir, TensorBoard if on)
+custom_hooks = [
+    dict(type='SyncBuffersHook'),
+    dict(type='LandmarkVisualizationHook', num_images=4)
+]
+
 # codec settings: heatmaps at strides 4, 2 and 1, decoded with DARK (its
 # blur kernel grown with sigma)
 input_size = (128, 128)

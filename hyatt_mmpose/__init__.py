@@ -9,7 +9,7 @@ It also makes checkpoint loading safe with torch >= 2.6 (see
 :mod:`hyatt_mmpose.utils.safe_checkpoint`).
 """
 # Importing the subpackages registers their components.
-from . import analysis, datasets, evaluation, models  # noqa: F401
+from . import analysis, datasets, engine, evaluation, models  # noqa: F401
 from .utils.safe_checkpoint import install_safe_checkpoint_loader
 from .version import __version__
 

@@ -23,8 +23,9 @@ env_cfg = dict(
 
 # visualizer
 vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(
-    type='PoseLocalVisualizer', vis_backends=vis_backends, name='visualizer')
+# No fixed name: mmengine names it after the run, so several runs in one
+# process (tests, notebooks) do not share one visualizer and its save dir.
+visualizer = dict(type='PoseLocalVisualizer', vis_backends=vis_backends)
 
 # logger
 log_processor = dict(

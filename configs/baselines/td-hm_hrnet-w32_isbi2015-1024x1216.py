@@ -26,6 +26,12 @@ default_hooks = dict(
         type='CheckpointHook', interval=10, save_best='MRE', rule='less',
         max_keep_ckpts=3))
 
+# a few validation images drawn each round (work dir, TensorBoard if on)
+custom_hooks = [
+    dict(type='SyncBuffersHook'),
+    dict(type='LandmarkVisualizationHook', num_images=4)
+]
+
 # codec settings: one heatmap at stride 4, DARK decoding
 input_size = (1024, 1216)
 codec = dict(

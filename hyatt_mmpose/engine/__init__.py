@@ -1,0 +1,3 @@
+from .hooks import LandmarkVisualizationHook
+
+__all__ = ['LandmarkVisualizationHook']

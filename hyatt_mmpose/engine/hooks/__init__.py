@@ -1,0 +1,3 @@
+from .landmark_visualization_hook import LandmarkVisualizationHook
+
+__all__ = ['LandmarkVisualizationHook']

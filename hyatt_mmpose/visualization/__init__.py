@@ -1,0 +1,3 @@
+from .landmark_drawing import draw_landmarks
+
+__all__ = ['draw_landmarks']

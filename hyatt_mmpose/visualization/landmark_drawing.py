@@ -1,0 +1,51 @@
+from typing import Optional, Sequence
+
+import cv2
+import numpy as np
+
+GT_COLOUR = (0, 200, 0)  # BGR: ground truth in green
+PRED_COLOUR = (0, 0, 255)  # prediction in red
+
+
+def draw_landmarks(image: np.ndarray,
+                   pred: np.ndarray,
+                   gt: Optional[np.ndarray] = None,
+                   errors: Optional[Sequence[float]] = None,
+                   unit: str = 'mm') -> np.ndarray:
+    """Draws numbered landmarks, and their ground truth and errors if given.
+
+    Args:
+        image (np.ndarray): ``(H, W)`` or ``(H, W, 3)`` BGR image; not changed.
+        pred (np.ndarray): ``(K, 2)`` predicted ``(x, y)`` pixels.
+        gt (np.ndarray, optional): ``(K, 2)`` ground truth; joined to each
+            prediction by a line.
+        errors (Sequence[float], optional): Each landmark's error, written
+            next to its number (NaN: not annotated).
+        unit (str): The unit of ``errors``.
+
+    Returns:
+        np.ndarray: A BGR copy with the drawing, ``(H, W, 3)`` uint8.
+    """
+    canvas = image.copy()
+    if canvas.ndim == 2:
+        canvas = cv2.cvtColor(canvas, cv2.COLOR_GRAY2BGR)
+    canvas = np.ascontiguousarray(canvas.astype(np.uint8))
+    # Sizes follow the image, so 2400-pixel radiographs stay readable.
+    scale = max(canvas.shape[:2]) / 800
+    radius = max(2, int(round(4 * scale)))
+    thickness = max(1, int(round(scale)))
+    font = 0.4 * max(scale, 0.5)
+    for k, (x, y) in enumerate(np.asarray(pred, dtype=float)):
+        p = (int(round(x)), int(round(y)))
+        if gt is not None and np.all(np.isfinite(gt[k])):
+            g = (int(round(gt[k][0])), int(round(gt[k][1])))
+            cv2.line(canvas, g, p, (0, 255, 255), thickness, cv2.LINE_AA)
+            cv2.circle(canvas, g, radius, GT_COLOUR, -1, cv2.LINE_AA)
+        cv2.circle(canvas, p, radius, PRED_COLOUR, -1, cv2.LINE_AA)
+        label = str(k + 1)
+        if errors is not None and np.isfinite(errors[k]):
+            label += f': {errors[k]:.1f} {unit}'
+        cv2.putText(canvas, label, (p[0] + radius + 2, p[1] - radius),
+                    cv2.FONT_HERSHEY_SIMPLEX, font, (255, 255, 255),
+                    thickness, cv2.LINE_AA)
+    return canvas
