@@ -19,3 +19,17 @@ def synthetic_root(tmp_path_factory) -> str:
         root, splits=(('train', 8), ('val', 4), ('test', 4)), size=96,
         seed=0)
     return root
+
+
+@pytest.fixture(scope='session')
+def tiny_checkpoint(synthetic_root, tmp_path_factory):
+    """(config file, checkpoint) of the tiny preset trained for 2 epochs."""
+    from mmengine.runner import Runner
+
+    from .utils import tiny_config
+    work = tmp_path_factory.mktemp('tiny_run')
+    cfg = tiny_config(synthetic_root, str(work / 'run'), max_epochs=2)
+    config = str(work / 'tiny.py')
+    cfg.dump(config)
+    Runner.from_cfg(cfg).train()
+    return config, str(work / 'run' / 'epoch_2.pth')

@@ -1,3 +1,3 @@
-from .landmark_drawing import draw_landmarks
+from .landmark_drawing import add_legend, draw_landmarks
 
-__all__ = ['draw_landmarks']
+__all__ = ['add_legend', 'draw_landmarks']

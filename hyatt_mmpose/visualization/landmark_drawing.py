@@ -49,3 +49,24 @@ def draw_landmarks(image: np.ndarray,
                     cv2.FONT_HERSHEY_SIMPLEX, font, (255, 255, 255),
                     thickness, cv2.LINE_AA)
     return canvas
+
+
+def add_legend(image: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """The image with a panel on its right listing ``k: name``."""
+    h = image.shape[0]
+    scale = max(image.shape[:2]) / 800
+    font = 0.4 * max(scale, 0.5)
+    thickness = max(1, int(round(scale)))
+    line = int(round(18 * max(scale, 0.5)))
+    columns = max(1, -(-len(names) * line // max(h - line, line)))
+    rows = -(-len(names) // columns)
+    width = max(len(n) for n in names) + 5
+    col_w = int(width * 9 * max(scale, 0.5))
+    panel = np.full((h, col_w * columns, 3), 40, np.uint8)
+    for k, name in enumerate(names):
+        x = (k // rows) * col_w + 6
+        y = (k % rows + 1) * line
+        cv2.putText(panel, f'{k + 1}: {name}', (x, y),
+                    cv2.FONT_HERSHEY_SIMPLEX, font, (255, 255, 255),
+                    thickness, cv2.LINE_AA)
+    return np.hstack([image, panel])

@@ -1,0 +1,3 @@
+from .landmark_predictor import LandmarkPredictor, read_image
+
+__all__ = ['LandmarkPredictor', 'read_image']

@@ -1,0 +1,139 @@
+import os.path as osp
+from typing import List, Sequence, Union
+
+import cv2
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+from mmpose.datasets.datasets.utils import parse_pose_metainfo
+from mmpose.registry import DATASETS, MODELS
+
+ImageInput = Union[str, np.ndarray]
+
+
+def read_image(path: str) -> np.ndarray:
+    """A BGR uint8 image, with a clear error for unreadable files."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path}: no such file')
+    if osp.getsize(path) == 0:
+        raise ValueError(f'{path}: the file is empty')
+    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f'{path}: not an image this tool can read, or a '
+                         'corrupt one (PNG and JPEG are supported)')
+    return image
+
+
+class LandmarkPredictor:
+    """Landmarks on new images with a trained model, without mmpose's
+    human-pose inferencers: the whole image is the instance.
+
+    Args:
+        config (str | Config): The model's config.
+        checkpoint (str): Its checkpoint (loaded with the safe loader).
+        device (str): ``'cpu'`` or ``'cuda'``.
+        batch_size (int): Images per forward pass.
+
+    Example:
+        >>> predictor = LandmarkPredictor('configs/hyatt_cephalometric.py',
+        ...                               'best.pth')
+        >>> result = predictor.predict('ceph.png', pixel_spacing=0.1)[0]
+        >>> result['landmarks_mm']  # (K, 2)
+    """
+
+    def __init__(self,
+                 config: Union[str, Config],
+                 checkpoint: str,
+                 device: str = 'cpu',
+                 batch_size: int = 8):
+        import hyatt_mmpose  # noqa: F401  (registers our components)
+        cfg = Config.fromfile(config) if isinstance(config, str) else config
+        init_default_scope(cfg.get('default_scope', 'mmpose'))
+        self.model = MODELS.build(cfg.model)
+        ckpt = load_checkpoint(self.model, checkpoint, map_location='cpu')
+        self.model.to(device).eval()
+        self.device = device
+        self.batch_size = batch_size
+        dataset_cfg = cfg.val_dataloader.dataset
+        meta = ckpt.get('meta', {}).get('dataset_meta')
+        if not meta:
+            meta = parse_pose_metainfo(
+                dataset_cfg.get('metainfo')
+                or DATASETS.get(dataset_cfg.type).METAINFO)
+        self.names = [
+            meta['keypoint_id2name'][i]
+            for i in range(meta['num_keypoints'])
+        ]
+        self.model.dataset_meta = meta
+        self.pipeline = Compose(dataset_cfg.pipeline)
+
+    def predict(self,
+                images: Union[ImageInput, Sequence[ImageInput]],
+                pixel_spacing=None) -> List[dict]:
+        """Landmarks of each image.
+
+        Args:
+            images: A path or a ``(H, W[, 3])`` BGR array, or a list of them.
+            pixel_spacing: mm per pixel (a number or ``[x, y]``) for every
+                image, or a list with one entry per image (each None, a
+                number or ``[x, y]``); a list of two numbers always means
+                ``[x, y]``.
+
+        Returns:
+            list[dict]: per image, ``landmarks_px`` ``(K, 2)`` in original
+            pixels, ``landmarks_mm`` (or None without spacing), ``scores``
+            ``(K,)`` (the heatmap peaks), ``names``, ``pixel_spacing`` and
+            ``image_path`` (None for arrays).
+        """
+        single = isinstance(images, (str, np.ndarray))
+        images = [images] if single else list(images)
+        if isinstance(pixel_spacing, (list, tuple)) and \
+                len(pixel_spacing) == len(images) and not (
+                    len(images) == 2 and
+                    all(np.isscalar(s) for s in pixel_spacing)):
+            spacings = list(pixel_spacing)
+        else:
+            spacings = [pixel_spacing] * len(images)
+        results = []
+        for start in range(0, len(images), self.batch_size):
+            chunk = images[start:start + self.batch_size]
+            results += self._predict_batch(
+                chunk, spacings[start:start + self.batch_size])
+        return results
+
+    @torch.no_grad()
+    def _predict_batch(self, images, spacings) -> List[dict]:
+        data = []
+        for image in images:
+            path = image if isinstance(image, str) else None
+            img = read_image(image) if path else np.asarray(image)
+            if img.ndim == 2:
+                img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+            h, w = img.shape[:2]
+            data.append(
+                self.pipeline(
+                    dict(
+                        img=img,
+                        img_path=path,
+                        bbox=np.array([[0, 0, w, h]], dtype=np.float32),
+                        bbox_score=np.ones(1, dtype=np.float32))))
+        samples = self.model.test_step(pseudo_collate(data))
+        results = []
+        for image, spacing, sample in zip(images, spacings, samples):
+            px = np.asarray(sample.pred_instances.keypoints)[0]
+            if spacing is not None:
+                spacing = np.broadcast_to(
+                    np.asarray(spacing, dtype=np.float64), (2, )).copy()
+            results.append(
+                dict(
+                    image_path=image if isinstance(image, str) else None,
+                    names=list(self.names),
+                    landmarks_px=px,
+                    landmarks_mm=None if spacing is None else px * spacing,
+                    scores=np.asarray(
+                        sample.pred_instances.keypoint_scores)[0],
+                    pixel_spacing=spacing))
+        return results

@@ -1,0 +1,163 @@
+"""Landmarks on new images: one JSON per image, one CSV, overlays.
+
+    python tools/predict.py CONFIG CKPT images/ more/*.png one.jpg \\
+        --out-dir predictions --spacing 0.1
+
+For each image it writes ``<name>.json`` (landmarks in pixels, and in mm
+where the spacing is known; names; peak scores) and ``<name>_overlay.png``
+(numbered landmarks, names in a legend), and for the run
+``landmarks.csv``. Models whose landmarks include the ISBI 2015 ones also
+get the eight cephalometric measurements and their classes. A file that
+cannot be read does not stop the run: it is listed at the end and the exit
+status is 1.
+"""
+import argparse
+import csv
+import glob
+import json
+import os
+import os.path as osp
+import sys
+import tempfile
+
+import cv2
+from mmengine.utils import ProgressBar
+
+from hyatt_mmpose.analysis import classify, landmark_indices, measure
+from hyatt_mmpose.apis import LandmarkPredictor, read_image
+from hyatt_mmpose.visualization import add_legend, draw_landmarks
+
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
+
+
+def expand_inputs(inputs) -> list:
+    """Files, folders (their images) and globs, in order, without repeats."""
+    paths = []
+    for item in inputs:
+        if osp.isdir(item):
+            found = sorted(
+                osp.join(item, f) for f in os.listdir(item)
+                if f.lower().endswith(IMAGE_EXTENSIONS))
+        elif any(c in item for c in '*?['):
+            found = sorted(glob.glob(item))
+        else:
+            found = [item]
+        paths += [p for p in found if p not in paths]
+    return paths
+
+
+def cephalometry(result: dict):
+    """Measurements and classes, for models with the ISBI landmarks."""
+    try:
+        landmark_indices(result['names'])
+    except ValueError:
+        return None
+    if result['pixel_spacing'] is None:
+        return None
+    values = measure(result['landmarks_px'], result['pixel_spacing'],
+                     result['names'])
+    return dict(values=values, classes=classify(values))
+
+
+def write_atomic(path: str, write) -> None:
+    folder = osp.dirname(osp.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
+    with os.fdopen(fd, 'w', newline='') as f:
+        write(f)
+    os.replace(tmp, path)
+
+
+def save_result(result: dict, out_dir: str) -> dict:
+    """Writes the image's JSON and overlay; returns its CSV row."""
+    stem = osp.splitext(osp.basename(result['image_path']))[0]
+    record = dict(
+        image=result['image_path'],
+        pixel_spacing=None if result['pixel_spacing'] is None else
+        result['pixel_spacing'].tolist(),
+        landmarks=[
+            dict(name=name, x_px=float(px[0]), y_px=float(px[1]),
+                 x_mm=None if mm is None else float(mm[0]),
+                 y_mm=None if mm is None else float(mm[1]),
+                 score=float(score))
+            for name, px, mm, score in zip(
+                result['names'], result['landmarks_px'],
+                result['landmarks_mm'] if result['landmarks_mm'] is not None
+                else [None] * len(result['names']), result['scores'])
+        ])
+    ceph = cephalometry(result)
+    if ceph is not None:
+        record['cephalometry'] = ceph
+    write_atomic(osp.join(out_dir, f'{stem}.json'),
+                 lambda f: json.dump(record, f, indent=2))
+    overlay = add_legend(
+        draw_landmarks(read_image(result['image_path']),
+                       result['landmarks_px']), result['names'])
+    cv2.imwrite(osp.join(out_dir, f'{stem}_overlay.png'), overlay)
+    row = dict(image=result['image_path'])
+    for lm in record['landmarks']:
+        row[f'{lm["name"]}_x'] = lm['x_px']
+        row[f'{lm["name"]}_y'] = lm['y_px']
+    if ceph is not None:
+        for m, v in ceph['values'].items():
+            row[m] = v
+            row[f'{m}_class'] = ceph['classes'][m]
+    return row
+
+
+def write_csv(f, rows: list) -> None:
+    fields = list(dict.fromkeys(k for row in rows for k in row))
+    writer = csv.DictWriter(f, fields)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split('\n', 2)[2])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('inputs', nargs='+', help='files, folders or globs')
+    parser.add_argument('--out-dir', default='predictions')
+    parser.add_argument('--spacing', type=float,
+                        help='pixel spacing in mm, for every image')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--batch-size', type=int, default=8)
+    args = parser.parse_args(argv)
+    paths = expand_inputs(args.inputs)
+    if not paths:
+        sys.exit('error: no images found in ' + ' '.join(args.inputs))
+    os.makedirs(args.out_dir, exist_ok=True)
+    predictor = LandmarkPredictor(args.config, args.checkpoint, args.device,
+                                  args.batch_size)
+    rows, failed, good = [], [], []
+    for path in paths:
+        try:
+            read_image(path)  # a bad file is reported, and costs only itself
+            good.append(path)
+        except (OSError, ValueError) as err:
+            failed.append(str(err))
+    progress = ProgressBar(len(good)) if len(good) > 1 else None
+    for start in range(0, len(good), args.batch_size):
+        batch = good[start:start + args.batch_size]
+        for result in predictor.predict(batch, args.spacing):
+            rows.append(save_result(result, args.out_dir))
+            if progress:
+                progress.update()
+    if rows:
+        write_atomic(
+            osp.join(args.out_dir, 'landmarks.csv'),
+            lambda f: write_csv(f, rows))
+    print(f'\n{len(rows)} of {len(paths)} images done; results in '
+          f'{args.out_dir}')
+    if failed:
+        print(f'{len(failed)} could not be read:')
+        for message in failed:
+            print(f'  {message}')
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
