@@ -7,7 +7,8 @@ For each image it writes ``<name>.json`` (landmarks in pixels, and in mm
 where the spacing is known; names; peak scores) and ``<name>_overlay.png``
 (numbered landmarks, names in a legend), and for the run
 ``landmarks.csv``. Models whose landmarks include the ISBI 2015 ones also
-get the eight cephalometric measurements and their classes. A file that
+get the eight cephalometric measurements and their classes, and with
+``--draw-planes`` the planes they use on the overlay. A file that
 cannot be read does not stop the run: it is listed at the end and the exit
 status is 1.
 """
@@ -25,7 +26,8 @@ from mmengine.utils import ProgressBar
 
 from hyatt_mmpose.analysis import classify, landmark_indices, measure
 from hyatt_mmpose.apis import LandmarkPredictor, read_image
-from hyatt_mmpose.visualization import add_legend, draw_landmarks
+from hyatt_mmpose.visualization import (add_legend, draw_landmarks,
+                                        draw_planes)
 
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
 
@@ -67,7 +69,8 @@ def write_atomic(path: str, write) -> None:
     os.replace(tmp, path)
 
 
-def save_result(result: dict, out_dir: str) -> dict:
+def save_result(result: dict, out_dir: str,
+                draw_ceph_planes: bool = False) -> dict:
     """Writes the image's JSON and overlay; returns its CSV row."""
     stem = osp.splitext(osp.basename(result['image_path']))[0]
     record = dict(
@@ -89,9 +92,11 @@ def save_result(result: dict, out_dir: str) -> dict:
         record['cephalometry'] = ceph
     write_atomic(osp.join(out_dir, f'{stem}.json'),
                  lambda f: json.dump(record, f, indent=2))
+    image = read_image(result['image_path'])
+    if draw_ceph_planes:
+        image = draw_planes(image, result['landmarks_px'], result['names'])
     overlay = add_legend(
-        draw_landmarks(read_image(result['image_path']),
-                       result['landmarks_px']), result['names'])
+        draw_landmarks(image, result['landmarks_px']), result['names'])
     cv2.imwrite(osp.join(out_dir, f'{stem}_overlay.png'), overlay)
     row = dict(image=result['image_path'])
     for lm in record['landmarks']:
@@ -124,6 +129,10 @@ def main(argv=None) -> int:
                         help='pixel spacing in mm, for every image')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--batch-size', type=int, default=8)
+    parser.add_argument(
+        '--draw-planes', action='store_true',
+        help='draw the cephalometric planes (SN, FH, palatal, mandibular, '
+        'AB, facial) on the overlays')
     args = parser.parse_args(argv)
     paths = expand_inputs(args.inputs)
     if not paths:
@@ -142,7 +151,8 @@ def main(argv=None) -> int:
     for start in range(0, len(good), args.batch_size):
         batch = good[start:start + args.batch_size]
         for result in predictor.predict(batch, args.spacing):
-            rows.append(save_result(result, args.out_dir))
+            rows.append(
+                save_result(result, args.out_dir, args.draw_planes))
             if progress:
                 progress.update()
     if rows:

@@ -1,3 +1,3 @@
-from .landmark_drawing import add_legend, draw_landmarks
+from .landmark_drawing import PLANES, add_legend, draw_landmarks, draw_planes
 
-__all__ = ['add_legend', 'draw_landmarks']
+__all__ = ['PLANES', 'add_legend', 'draw_landmarks', 'draw_planes']

@@ -70,3 +70,47 @@ def add_legend(image: np.ndarray, names: Sequence[str]) -> np.ndarray:
                     cv2.FONT_HERSHEY_SIMPLEX, font, (255, 255, 255),
                     thickness, cv2.LINE_AA)
     return np.hstack([image, panel])
+
+
+# The reference lines of the ISBI 2015 measurements, by landmark name.
+PLANES = dict(
+    SN=('sella', 'nasion'),
+    FH=('porion', 'orbitale'),
+    palatal=('posterior_nasal_spine', 'anterior_nasal_spine'),
+    mandibular=('gonion', 'menton'),
+    AB=('subspinale', 'supramentale'),
+    facial=('nasion', 'pogonion'))
+PLANE_COLOUR = (255, 160, 0)  # BGR: light blue
+
+
+def draw_planes(image: np.ndarray, points: np.ndarray,
+                names: Sequence[str]) -> np.ndarray:
+    """Draws the cephalometric planes through their landmarks, extended a
+    little beyond them, each labelled.
+
+    Args:
+        image (np.ndarray): ``(H, W, 3)`` BGR image; not changed.
+        points (np.ndarray): ``(K, 2)`` landmarks in pixels.
+        names (Sequence[str]): Their names; planes whose landmarks are
+            missing are skipped.
+
+    Returns:
+        np.ndarray: A copy with the planes drawn.
+    """
+    canvas = np.ascontiguousarray(image.copy())
+    scale = max(canvas.shape[:2]) / 800
+    thickness = max(1, int(round(scale)))
+    names = list(names)
+    for label, (a, b) in PLANES.items():
+        if a not in names or b not in names:
+            continue
+        p = np.asarray(points[names.index(a)], dtype=float)
+        q = np.asarray(points[names.index(b)], dtype=float)
+        start, end = p - 0.15 * (q - p), q + 0.15 * (q - p)
+        cv2.line(canvas, tuple(int(round(v)) for v in start),
+                 tuple(int(round(v)) for v in end), PLANE_COLOUR, thickness,
+                 cv2.LINE_AA)
+        cv2.putText(canvas, label, tuple(int(round(v)) for v in end),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.4 * max(scale, 0.5),
+                    PLANE_COLOUR, thickness, cv2.LINE_AA)
+    return canvas

@@ -6,8 +6,11 @@ import shutil
 
 import cv2
 import numpy as np
+import pytest
 
 from hyatt_mmpose.datasets.metainfo import landmark_names
+from hyatt_mmpose.visualization import PLANES
+from hyatt_mmpose.visualization.landmark_drawing import PLANE_COLOUR
 
 from ..utils import REPO_ROOT, shared_data
 
@@ -48,14 +51,27 @@ def test_folder_run_finishes_good_files_and_lists_bad_ones(
     assert not (out / 'empty.json').exists()
 
 
-def test_cephalometric_models_get_measurements_and_classes():
+def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
     root = shared_data('isbi2015')
     points = np.loadtxt(f'{root}/AnnotationsByMD/400_senior/001.txt',
                         delimiter=',', max_rows=19)
-    result = dict(names=landmark_names('isbi2015'), landmarks_px=points,
-                  pixel_spacing=np.array([0.1, 0.1]))
-    ceph = predict_tool.cephalometry(result)
-    assert ceph['classes'] == dict(ANB=3, SNB=3, SNA=2, ODI=3, APDI=3, FHI=1,
-                                   FMA=2, MW=3)
+    names = landmark_names('isbi2015')
+    result = dict(
+        image_path=f'{root}/RawImage/TrainingData/001.jpg', names=names,
+        landmarks_px=points, landmarks_mm=points * 0.1, scores=np.ones(19),
+        pixel_spacing=np.array([0.1, 0.1]))
+    row = predict_tool.save_result(result, str(tmp_path),
+                                   draw_ceph_planes=True)
+    record = json.load(open(tmp_path / '001.json'))
+    assert record['cephalometry']['classes'] == dict(
+        ANB=3, SNB=3, SNA=2, ODI=3, APDI=3, FHI=1, FMA=2, MW=3)
+    assert row['ANB_class'] == 3 and row['SNA'] == pytest.approx(84.05, 0.01)
+    overlay = cv2.imread(str(tmp_path / '001_overlay.png'))
+    for a, b in PLANES.values():
+        # 30 % of the way along: clear of the other planes and labels.
+        mid = 0.7 * points[names.index(a)] + 0.3 * points[names.index(b)]
+        x, y = np.round(mid).astype(int)
+        assert tuple(overlay[y, x]) == PLANE_COLOUR, (a, b)
+    # A model without these landmarks gets neither.
     result['names'] = landmark_names('synthetic')
     assert predict_tool.cephalometry(result) is None
