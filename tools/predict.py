@@ -3,8 +3,10 @@
     python tools/predict.py CONFIG CKPT images/ more/*.png one.jpg \\
         --out-dir predictions --spacing 0.1
 
-For each image it writes ``<name>.json`` (landmarks in pixels, and in mm
-where the spacing is known; names; peak scores) and ``<name>_overlay.png``
+Reads PNG, JPEG, BMP, TIFF (8 or 16 bit) and DICOM (spacing from its
+PixelSpacing or ImagerPixelSpacing; the JSON says which). For each image it
+writes ``<name>.json`` (landmarks in pixels, and in mm where the spacing is
+known; names; peak scores) and ``<name>_overlay.png``
 (numbered landmarks, names in a legend), and for the run
 ``landmarks.csv``. Models whose landmarks include the ISBI 2015 ones also
 get the eight cephalometric measurements and their classes, and with
@@ -25,11 +27,12 @@ import cv2
 from mmengine.utils import ProgressBar
 
 from hyatt_mmpose.analysis import classify, landmark_indices, measure
-from hyatt_mmpose.apis import LandmarkPredictor, read_image
+from hyatt_mmpose.apis import LandmarkPredictor, read_radiograph
 from hyatt_mmpose.visualization import (add_legend, draw_landmarks,
                                         draw_planes)
 
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff',
+                    '.dcm')
 
 
 def expand_inputs(inputs) -> list:
@@ -77,6 +80,7 @@ def save_result(result: dict, out_dir: str,
         image=result['image_path'],
         pixel_spacing=None if result['pixel_spacing'] is None else
         result['pixel_spacing'].tolist(),
+        spacing_source=result.get('spacing_source'),
         landmarks=[
             dict(name=name, x_px=float(px[0]), y_px=float(px[1]),
                  x_mm=None if mm is None else float(mm[0]),
@@ -92,7 +96,7 @@ def save_result(result: dict, out_dir: str,
         record['cephalometry'] = ceph
     write_atomic(osp.join(out_dir, f'{stem}.json'),
                  lambda f: json.dump(record, f, indent=2))
-    image = read_image(result['image_path'])
+    image = read_radiograph(result['image_path']).image
     if draw_ceph_planes:
         image = draw_planes(image, result['landmarks_px'], result['names'])
     overlay = add_legend(
@@ -126,7 +130,8 @@ def main(argv=None) -> int:
     parser.add_argument('inputs', nargs='+', help='files, folders or globs')
     parser.add_argument('--out-dir', default='predictions')
     parser.add_argument('--spacing', type=float,
-                        help='pixel spacing in mm, for every image')
+                        help='pixel spacing in mm for every image, over the '
+                        "files' own (DICOM PixelSpacing)")
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument(
@@ -143,7 +148,8 @@ def main(argv=None) -> int:
     rows, failed, good = [], [], []
     for path in paths:
         try:
-            read_image(path)  # a bad file is reported, and costs only itself
+            # A bad file is reported, and costs only itself.
+            read_radiograph(path)
             good.append(path)
         except (OSError, ValueError) as err:
             failed.append(str(err))

@@ -1,3 +1,4 @@
-from .landmark_predictor import LandmarkPredictor, read_image
+from .image_io import RadiographImage, read_radiograph
+from .landmark_predictor import LandmarkPredictor
 
-__all__ = ['LandmarkPredictor', 'read_image']
+__all__ = ['LandmarkPredictor', 'RadiographImage', 'read_radiograph']

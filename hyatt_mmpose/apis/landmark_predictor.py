@@ -1,4 +1,3 @@
-import os.path as osp
 from typing import List, Sequence, Union
 
 import cv2
@@ -11,20 +10,9 @@ from mmengine.runner import load_checkpoint
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from mmpose.registry import DATASETS, MODELS
 
+from .image_io import read_radiograph
+
 ImageInput = Union[str, np.ndarray]
-
-
-def read_image(path: str) -> np.ndarray:
-    """A BGR uint8 image, with a clear error for unreadable files."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path}: no such file')
-    if osp.getsize(path) == 0:
-        raise ValueError(f'{path}: the file is empty')
-    image = cv2.imread(path, cv2.IMREAD_COLOR)
-    if image is None:
-        raise ValueError(f'{path}: not an image this tool can read, or a '
-                         'corrupt one (PNG and JPEG are supported)')
-    return image
 
 
 class LandmarkPredictor:
@@ -76,7 +64,8 @@ class LandmarkPredictor:
         """Landmarks of each image.
 
         Args:
-            images: A path or a ``(H, W[, 3])`` BGR array, or a list of them.
+            images: A path (PNG, JPEG, BMP, TIFF of 8 or 16 bits, DICOM) or
+                a ``(H, W[, 3])`` BGR uint8 array, or a list of them.
             pixel_spacing: mm per pixel (a number or ``[x, y]``) for every
                 image, or a list with one entry per image (each None, a
                 number or ``[x, y]``); a list of two numbers always means
@@ -85,8 +74,10 @@ class LandmarkPredictor:
         Returns:
             list[dict]: per image, ``landmarks_px`` ``(K, 2)`` in original
             pixels, ``landmarks_mm`` (or None without spacing), ``scores``
-            ``(K,)`` (the heatmap peaks), ``names``, ``pixel_spacing`` and
-            ``image_path`` (None for arrays).
+            ``(K,)`` (the heatmap peaks), ``names``, ``pixel_spacing``,
+            ``spacing_source`` (``'given'``, the DICOM tag it was read from,
+            or None) and ``image_path`` (None for arrays). A spacing given
+            here overrides the file's.
         """
         single = isinstance(images, (str, np.ndarray))
         images = [images] if single else list(images)
@@ -106,12 +97,19 @@ class LandmarkPredictor:
 
     @torch.no_grad()
     def _predict_batch(self, images, spacings) -> List[dict]:
-        data = []
+        data, file_spacing = [], []
         for image in images:
             path = image if isinstance(image, str) else None
-            img = read_image(image) if path else np.asarray(image)
-            if img.ndim == 2:
-                img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+            if path:
+                radiograph = read_radiograph(path)
+                img = radiograph.image
+                file_spacing.append((radiograph.pixel_spacing,
+                                     radiograph.spacing_source))
+            else:
+                img = np.asarray(image)
+                if img.ndim == 2:
+                    img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+                file_spacing.append((None, None))
             h, w = img.shape[:2]
             data.append(
                 self.pipeline(
@@ -122,11 +120,15 @@ class LandmarkPredictor:
                         bbox_score=np.ones(1, dtype=np.float32))))
         samples = self.model.test_step(pseudo_collate(data))
         results = []
-        for image, spacing, sample in zip(images, spacings, samples):
+        for image, spacing, (from_file, source), sample in zip(
+                images, spacings, file_spacing, samples):
             px = np.asarray(sample.pred_instances.keypoints)[0]
             if spacing is not None:
                 spacing = np.broadcast_to(
                     np.asarray(spacing, dtype=np.float64), (2, )).copy()
+                source = 'given'
+            elif from_file is not None:
+                spacing = from_file
             results.append(
                 dict(
                     image_path=image if isinstance(image, str) else None,
@@ -135,5 +137,6 @@ class LandmarkPredictor:
                     landmarks_mm=None if spacing is None else px * spacing,
                     scores=np.asarray(
                         sample.pred_instances.keypoint_scores)[0],
-                    pixel_spacing=spacing))
+                    pixel_spacing=spacing,
+                    spacing_source=source if spacing is not None else None))
         return results

@@ -4,6 +4,8 @@ import pytest
 
 from hyatt_mmpose.apis import LandmarkPredictor
 
+from .dicom_files import write_dicom
+
 
 def test_path_and_array_give_the_same_landmarks_in_mm(tiny_checkpoint,
                                                       synthetic_root):
@@ -39,5 +41,30 @@ def test_unreadable_files_are_named(tiny_checkpoint, tmp_path):
     empty.write_bytes(b'')
     with pytest.raises(ValueError, match='empty.png: the file is empty'):
         predictor.predict(str(empty))
-    with pytest.raises(FileNotFoundError, match='missing.png'):
+    with pytest.raises(FileNotFoundError, match='missing.png: no such file'):
         predictor.predict(str(tmp_path / 'missing.png'))
+
+
+def test_png_16_bit_and_dicom_give_the_same_landmarks(tiny_checkpoint,
+                                                      synthetic_root,
+                                                      tmp_path):
+    config, checkpoint = tiny_checkpoint
+    predictor = LandmarkPredictor(config, checkpoint)
+    gray = cv2.imread(f'{synthetic_root}/images/test_0002.png',
+                      cv2.IMREAD_GRAYSCALE)
+    cv2.imwrite(str(tmp_path / 'a.png'), gray)
+    cv2.imwrite(str(tmp_path / 'b.png'), gray.astype(np.uint16) * 257)
+    dcm = write_dicom(tmp_path / 'c.dcm', gray.astype(np.uint16) * 257,
+                      window=(32767.5, 65535), pixel_spacing=(0.3, 0.2))
+    results = [predictor.predict(str(tmp_path / n))[0]
+               for n in ('a.png', 'b.png')] + [predictor.predict(dcm)[0]]
+    for result in results[1:]:
+        np.testing.assert_allclose(result['landmarks_px'],
+                                   results[0]['landmarks_px'], atol=1e-4)
+    dicom = results[2]
+    assert dicom['spacing_source'] == 'PixelSpacing'
+    np.testing.assert_allclose(dicom['landmarks_mm'],
+                               dicom['landmarks_px'] * [0.2, 0.3])
+    assert results[0]['landmarks_mm'] is None
+    given = predictor.predict(dcm, pixel_spacing=0.5)[0]
+    assert given['spacing_source'] == 'given'
