@@ -133,6 +133,10 @@ def main(argv=None) -> int:
                         help='pixel spacing in mm for every image, over the '
                         "files' own (DICOM PixelSpacing)")
     parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--backend', default='pytorch', choices=['pytorch', 'onnxruntime'],
+        help='onnxruntime: CKPT is the .onnx file of '
+        'tools/deployment/export_onnx.py')
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument(
         '--draw-planes', action='store_true',
@@ -144,7 +148,7 @@ def main(argv=None) -> int:
         sys.exit('error: no images found in ' + ' '.join(args.inputs))
     os.makedirs(args.out_dir, exist_ok=True)
     predictor = LandmarkPredictor(args.config, args.checkpoint, args.device,
-                                  args.batch_size)
+                                  args.batch_size, args.backend)
     rows, failed, good = [], [], []
     for path in paths:
         try:

@@ -1,4 +1,8 @@
 from .image_io import RadiographImage, read_radiograph
 from .landmark_predictor import LandmarkPredictor
+from .onnx_export import HeatmapNetwork, export_onnx
 
-__all__ = ['LandmarkPredictor', 'RadiographImage', 'read_radiograph']
+__all__ = [
+    'HeatmapNetwork', 'LandmarkPredictor', 'RadiographImage', 'export_onnx',
+    'read_radiograph'
+]

@@ -21,9 +21,13 @@ class LandmarkPredictor:
 
     Args:
         config (str | Config): The model's config.
-        checkpoint (str): Its checkpoint (loaded with the safe loader).
+        checkpoint (str): Its checkpoint (loaded with the safe loader), or
+            with ``backend='onnxruntime'`` the ``.onnx`` file that
+            ``tools/deployment/export_onnx.py`` wrote.
         device (str): ``'cpu'`` or ``'cuda'``.
         batch_size (int): Images per forward pass.
+        backend (str): ``'pytorch'`` or ``'onnxruntime'``; decoding and the
+            mapping back to image pixels are the same for both.
 
     Example:
         >>> predictor = LandmarkPredictor('configs/hyatt_cephalometric.py',
@@ -36,12 +40,24 @@ class LandmarkPredictor:
                  config: Union[str, Config],
                  checkpoint: str,
                  device: str = 'cpu',
-                 batch_size: int = 8):
+                 batch_size: int = 8,
+                 backend: str = 'pytorch'):
         import hyatt_mmpose  # noqa: F401  (registers our components)
+        if backend not in ('pytorch', 'onnxruntime'):
+            raise ValueError(f'backend must be "pytorch" or "onnxruntime", '
+                             f'got "{backend}"')
         cfg = Config.fromfile(config) if isinstance(config, str) else config
         init_default_scope(cfg.get('default_scope', 'mmpose'))
         self.model = MODELS.build(cfg.model)
-        ckpt = load_checkpoint(self.model, checkpoint, map_location='cpu')
+        self.session = None
+        if backend == 'onnxruntime':
+            import onnxruntime as ort
+            self.session = ort.InferenceSession(
+                checkpoint, providers=['CPUExecutionProvider'])
+            ckpt = {}
+        else:
+            ckpt = load_checkpoint(self.model, checkpoint,
+                                   map_location='cpu')
         self.model.to(device).eval()
         self.device = device
         self.batch_size = batch_size
@@ -118,7 +134,16 @@ class LandmarkPredictor:
                         img_path=path,
                         bbox=np.array([[0, 0, w, h]], dtype=np.float32),
                         bbox_score=np.ones(1, dtype=np.float32))))
-        samples = self.model.test_step(pseudo_collate(data))
+        if self.session is None:
+            samples = self.model.test_step(pseudo_collate(data))
+        else:
+            batch = self.model.data_preprocessor(pseudo_collate(data), False)
+            levels = self.session.run(
+                None, {'inputs': batch['inputs'].cpu().numpy()})
+            preds = self.model.head.decode(
+                [torch.from_numpy(h) for h in levels])
+            samples = self.model.add_pred_to_datasample(
+                preds, None, batch['data_samples'])
         results = []
         for image, spacing, (from_file, source), sample in zip(
                 images, spacings, file_spacing, samples):

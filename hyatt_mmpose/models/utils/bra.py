@@ -8,6 +8,17 @@ from mmpose.registry import MODELS
 from torch import Tensor
 
 
+def _bin_average(size: int, bins: int, like: Tensor) -> Tensor:
+    """``(bins, size)`` matrix averaging the bins of adaptive pooling: bin
+    ``i`` covers ``[floor(i * size / bins), ceil((i + 1) * size / bins))``."""
+    matrix = like.new_zeros(bins, size)
+    for i in range(bins):
+        start = (i * size) // bins
+        end = -((-(i + 1) * size) // bins)
+        matrix[i, start:end] = 1.0 / (end - start)
+    return matrix
+
+
 @MODELS.register_module()
 class BiLevelRoutingAttention(nn.Module):
     """Bi-Level Routing Attention (BRA) from `BiFormer
@@ -176,18 +187,28 @@ class BiLevelRoutingAttention(nn.Module):
                                        and self.kv_per_win >= rw):
             return k_reg, v_reg, valid_reg
         N, R, _, C = k_reg.shape
-        size = (min(self.kv_per_win, rh), min(self.kv_per_win, rw))
-        m = valid_reg.to(k_reg.dtype).reshape(R, 1, rh, rw)
-        # Masked mean per pooling bin: pool(x * m) / pool(m).
-        frac = F.adaptive_avg_pool2d(m, size)  # (R, 1, sh, sw)
+        sh, sw = min(self.kv_per_win, rh), min(self.kv_per_win, rw)
+        # Adaptive average pooling as two averaging matrices with the same
+        # bins: it exports to ONNX with a dynamic batch, which
+        # adaptive_avg_pool2d does not.
+        pool_h = _bin_average(rh, sh, k_reg)  # (sh, rh)
+        pool_w = _bin_average(rw, sw, k_reg)  # (sw, rw)
 
-        def pool(t: Tensor) -> Tensor:
-            t = t.reshape(N * R, rh, rw, C).permute(0, 3, 1, 2)
-            t = F.adaptive_avg_pool2d(t * m.repeat(N, 1, 1, 1), size)
-            t = t / frac.clamp(min=1e-12).repeat(N, 1, 1, 1)
-            return t.permute(0, 2, 3, 1).reshape(N, R, size[0] * size[1], C)
+        def pool(t: Tensor) -> Tensor:  # (B, rh, rw, ...) -> (B, sh, sw, ...)
+            t = torch.einsum('ih,bhw...->biw...', pool_h, t)
+            return torch.einsum('jw,biw...->bij...', pool_w, t)
 
-        return pool(k_reg), pool(v_reg), frac.reshape(R, -1) > 0
+        m = valid_reg.to(k_reg.dtype).reshape(R, rh, rw)
+        frac = pool(m)  # (R, sh, sw): valid share of each bin
+        # Masked mean per bin: pool(x * m) / pool(m).
+        m = m.reshape(1, R, rh, rw, 1)
+        weight = 1 / frac.clamp(min=1e-12).reshape(1, R, sh * sw, 1)
+
+        def masked(t: Tensor) -> Tensor:
+            t = (t.reshape(N, R, rh, rw, C) * m).reshape(N * R, rh, rw, C)
+            return pool(t).reshape(N, R, sh * sw, C) * weight
+
+        return masked(k_reg), masked(v_reg), frac.reshape(R, -1) > 0
 
     def _attend(self, q: Tensor, k: Tensor, v: Tensor,
                 mask: Optional[Tensor]) -> Tensor:

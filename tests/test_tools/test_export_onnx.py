@@ -1,0 +1,81 @@
+"""ONNX export of the tiny preset, and the onnxruntime backend."""
+import importlib.util
+import json
+import os.path as osp
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+import torch
+from mmengine.dataset import pseudo_collate
+
+from hyatt_mmpose.apis import HeatmapNetwork, LandmarkPredictor
+
+from ..utils import REPO_ROOT
+
+
+def load_tool(*parts):
+    path = osp.join(REPO_ROOT, 'tools', *parts)
+    spec = importlib.util.spec_from_file_location(parts[-1][:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def exported(tiny_checkpoint, tmp_path_factory):
+    config, checkpoint = tiny_checkpoint
+    out = str(tmp_path_factory.mktemp('onnx') / 'tiny.onnx')
+    diff = load_tool('deployment', 'export_onnx.py').main(
+        [config, checkpoint, '--out', out])
+    return config, checkpoint, out, diff
+
+
+def test_export_checks_itself_and_keeps_files(exported):
+    config, checkpoint, out, diff = exported
+    assert osp.getsize(out) > 0 and diff < 1e-4
+    with pytest.raises(SystemExit, match='--overwrite'):
+        load_tool('deployment', 'export_onnx.py').main(
+            [config, checkpoint, '--out', out])
+
+
+def test_heatmaps_and_landmarks_match_pytorch(exported, synthetic_root):
+    config, checkpoint, out, _ = exported
+    paths = [f'{synthetic_root}/images/test_{i:04d}.png' for i in range(3)]
+    torch_predictor = LandmarkPredictor(config, checkpoint)
+    ort_predictor = LandmarkPredictor(config, out, backend='onnxruntime')
+    # Heatmaps, on the same preprocessed batch.
+    data = pseudo_collate([
+        torch_predictor.pipeline(
+            dict(img_path=p, bbox=np.array([[0, 0, 96, 96]], np.float32),
+                 bbox_score=np.ones(1, np.float32))) for p in paths
+    ])
+    inputs = torch_predictor.model.data_preprocessor(data, False)['inputs']
+    with torch.no_grad():
+        want = HeatmapNetwork(torch_predictor.model)(inputs)
+    got = ort.InferenceSession(out).run(None, {'inputs': inputs.numpy()})
+    assert len(got) == 3
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w.numpy(), atol=1e-4)
+    # Decoded landmarks.
+    for a, b in zip(torch_predictor.predict(paths),
+                    ort_predictor.predict(paths)):
+        np.testing.assert_allclose(a['landmarks_px'], b['landmarks_px'],
+                                   atol=1e-4)
+        np.testing.assert_allclose(a['scores'], b['scores'], atol=1e-4)
+
+
+def test_predict_tool_with_onnxruntime(exported, synthetic_root, tmp_path):
+    config, checkpoint, out, _ = exported
+    image = f'{synthetic_root}/images/test_0001.png'
+    predict = load_tool('predict.py')
+    for backend, model in (('pytorch', checkpoint), ('onnxruntime', out)):
+        assert predict.main([
+            config, model, image, '--out-dir', str(tmp_path / backend),
+            '--backend', backend
+        ]) == 0
+    a = json.load(open(tmp_path / 'pytorch' / 'test_0001.json'))
+    b = json.load(open(tmp_path / 'onnxruntime' / 'test_0001.json'))
+    for la, lb in zip(a['landmarks'], b['landmarks']):
+        assert la['x_px'] == pytest.approx(lb['x_px'], abs=1e-4)
+        assert la['y_px'] == pytest.approx(lb['y_px'], abs=1e-4)
