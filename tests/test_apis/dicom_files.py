@@ -7,8 +7,9 @@ from pydicom.uid import (ExplicitVRLittleEndian, SecondaryCaptureImageStorage,
 
 def write_dicom(path, pixels: np.ndarray, frames: int = 1,
                 photometric: str = 'MONOCHROME2', window=None,
-                pixel_spacing=None, imager_pixel_spacing=None) -> str:
-    """A single- (or multi-) frame 16-bit monochrome DICOM."""
+                pixel_spacing=None, imager_pixel_spacing=None,
+                bits_stored: int = 16) -> str:
+    """A single- (or multi-) frame monochrome DICOM, 16 bits allocated."""
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = SecondaryCaptureImageStorage
     meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -21,7 +22,8 @@ def write_dicom(path, pixels: np.ndarray, frames: int = 1,
     ds.Rows, ds.Columns = pixels.shape[-2:]
     ds.SamplesPerPixel = 1
     ds.PhotometricInterpretation = photometric
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 16, 16, 15
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 16, bits_stored, \
+        bits_stored - 1
     ds.PixelRepresentation = 0
     if frames > 1:
         ds.NumberOfFrames = frames

@@ -69,3 +69,11 @@ def test_bad_files_each_get_their_error(tmp_path):
         read_radiograph(multi)
     with pytest.raises(FileNotFoundError, match='nothing.png: no such file'):
         read_radiograph(str(tmp_path / 'nothing.png'))
+
+
+def test_12_bit_dicom_is_windowed_by_its_range(tmp_path):
+    pixels = np.array([[0, 1024], [2048, 4095]], np.uint16)
+    got = read_radiograph(write_dicom(tmp_path / 'b12.dcm', pixels,
+                                      bits_stored=12))
+    expected = np.round(pixels / 4095 * 255).astype(np.uint8)
+    np.testing.assert_array_equal(got.image[..., 0], expected)
