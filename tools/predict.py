@@ -21,13 +21,13 @@ import json
 import os
 import os.path as osp
 import sys
-import tempfile
 
 import cv2
 from mmengine.utils import ProgressBar
 
 from hyatt_mmpose.analysis import classify, landmark_indices, measure
 from hyatt_mmpose.apis import LandmarkPredictor, read_radiograph
+from hyatt_mmpose.utils import atomic_write
 from hyatt_mmpose.visualization import (add_legend, draw_landmarks,
                                         draw_planes)
 
@@ -64,14 +64,6 @@ def cephalometry(result: dict):
     return dict(values=values, classes=classify(values))
 
 
-def write_atomic(path: str, write) -> None:
-    folder = osp.dirname(osp.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
-    with os.fdopen(fd, 'w', newline='') as f:
-        write(f)
-    os.replace(tmp, path)
-
-
 def save_result(result: dict, out_dir: str,
                 draw_ceph_planes: bool = False) -> dict:
     """Writes the image's JSON and overlay; returns its CSV row."""
@@ -94,8 +86,8 @@ def save_result(result: dict, out_dir: str,
     ceph = cephalometry(result)
     if ceph is not None:
         record['cephalometry'] = ceph
-    write_atomic(osp.join(out_dir, f'{stem}.json'),
-                 lambda f: json.dump(record, f, indent=2))
+    with atomic_write(osp.join(out_dir, f'{stem}.json')) as f:
+        json.dump(record, f, indent=2)
     image = read_radiograph(result['image_path']).image
     if draw_ceph_planes:
         image = draw_planes(image, result['landmarks_px'], result['names'])
@@ -166,9 +158,9 @@ def main(argv=None) -> int:
             if progress:
                 progress.update()
     if rows:
-        write_atomic(
-            osp.join(args.out_dir, 'landmarks.csv'),
-            lambda f: write_csv(f, rows))
+        with atomic_write(osp.join(args.out_dir, 'landmarks.csv'),
+                          newline='') as f:
+            write_csv(f, rows)
     print(f'\n{len(rows)} of {len(paths)} images done; results in '
           f'{args.out_dir}')
     if failed:

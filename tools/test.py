@@ -6,12 +6,11 @@ import argparse
 import json
 import os
 import os.path as osp
-import tempfile
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from hyatt_mmpose.utils import use_gloo_without_cuda
+from hyatt_mmpose.utils import atomic_write, use_gloo_without_cuda
 
 
 def parse_args(argv=None):
@@ -29,15 +28,6 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
-
-
-def write_json_atomic(path: str, data: dict) -> None:
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
-    with os.fdopen(fd, 'w') as f:
-        json.dump(data, f, indent=2)
-    os.replace(tmp, path)
 
 
 def main(argv=None):
@@ -61,7 +51,8 @@ def main(argv=None):
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     if args.out:
-        write_json_atomic(args.out, {k: float(v) for k, v in metrics.items()})
+        with atomic_write(args.out) as f:
+            json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
     return metrics
 
 

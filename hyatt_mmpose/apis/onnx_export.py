@@ -1,11 +1,11 @@
-import os
-import os.path as osp
-import tempfile
+import io
 from typing import List, Tuple
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+from hyatt_mmpose.utils.atomic_write import atomic_write
 
 
 class HeatmapNetwork(nn.Module):
@@ -36,8 +36,8 @@ def export_onnx(estimator: nn.Module, input_size: Tuple[int, int],
                 path: str, opset: int = 17) -> float:
     """Exports heatmaps with a dynamic batch and checks it with onnxruntime.
 
-    The file is written through a temporary name, so a failed export leaves
-    nothing half-written.
+    The file is written only once the check has run, and atomically: a
+    failed export leaves nothing half-written.
 
     Args:
         estimator (nn.Module): A built pose estimator with its weights.
@@ -53,29 +53,22 @@ def export_onnx(estimator: nn.Module, input_size: Tuple[int, int],
     network = HeatmapNetwork(estimator).eval()
     w, h = input_size
     names = output_names(estimator)
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix='.onnx.tmp')
-    os.close(fd)
-    try:
-        torch.onnx.export(
-            network, (torch.randn(1, 3, h, w), ),
-            tmp,
-            input_names=['inputs'],
-            output_names=names,
-            dynamic_axes={n: {0: 'batch'} for n in ['inputs'] + names},
-            opset_version=opset,
-            dynamo=False)
-        x = torch.randn(2, 3, h, w)
-        session = ort.InferenceSession(tmp,
-                                       providers=['CPUExecutionProvider'])
-        got = session.run(None, {'inputs': x.numpy()})
-        with torch.no_grad():
-            want = network(x)
-        diff = max(
-            float(np.abs(g - t.numpy()).max()) for g, t in zip(got, want))
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    buffer = io.BytesIO()
+    torch.onnx.export(
+        network, (torch.randn(1, 3, h, w), ),
+        buffer,
+        input_names=['inputs'],
+        output_names=names,
+        dynamic_axes={n: {0: 'batch'} for n in ['inputs'] + names},
+        opset_version=opset,
+        dynamo=False)
+    x = torch.randn(2, 3, h, w)
+    session = ort.InferenceSession(buffer.getvalue(),
+                                   providers=['CPUExecutionProvider'])
+    got = session.run(None, {'inputs': x.numpy()})
+    with torch.no_grad():
+        want = network(x)
+    diff = max(float(np.abs(g - t.numpy()).max()) for g, t in zip(got, want))
+    with atomic_write(path, 'wb') as f:
+        f.write(buffer.getvalue())
     return diff

@@ -14,6 +14,8 @@ from typing import List, Optional, Tuple
 import cv2
 import numpy as np
 
+from ..utils.atomic_write import atomic_write
+
 # Plates as (intensity, corners); corners in a unit square, face to the
 # right. The corners, in this order, are the 19 landmarks.
 PLATES = [
@@ -172,9 +174,6 @@ def coco_document(images: list, annotations: list, names: List[str],
 
 
 def write_json_atomic(path: str, document: dict) -> None:
-    """Writes JSON through a temporary file, so a crash leaves no half
-    file."""
-    tmp = f'{path}.tmp{os.getpid()}'
-    with open(tmp, 'w') as f:
+    """Writes JSON atomically (see :func:`atomic_write`)."""
+    with atomic_write(path) as f:
         json.dump(document, f)
-    os.replace(tmp, path)

@@ -1,7 +1,4 @@
 import csv
-import os
-import os.path as osp
-import tempfile
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -9,6 +6,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
+from hyatt_mmpose.utils.atomic_write import atomic_write
 from .per_split import compute_per_split
 
 
@@ -135,14 +133,10 @@ class RadialErrorMetric(BaseMetric):
     def _write_csv(self, results: list, errors: np.ndarray, unit: str):
         names = (self.dataset_meta or {}).get('keypoint_id2name', {})
         cols = [names.get(k, f'landmark_{k}') for k in range(errors.shape[1])]
-        out_dir = osp.dirname(osp.abspath(self.errors_csv))
-        os.makedirs(out_dir, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out_dir, suffix='.csv.tmp')
-        with os.fdopen(fd, 'w', newline='') as f:
+        with atomic_write(self.errors_csv, newline='') as f:
             writer = csv.writer(f)
             writer.writerow(['img_id', 'img_path', 'split', 'unit'] + cols)
             for r, err in zip(results, errors):
                 cells = ['' if np.isnan(e) else f'{e:.4f}' for e in err]
                 writer.writerow(
                     [r['img_id'], r['img_path'], r['split'], unit] + cells)
-        os.replace(tmp, self.errors_csv)
