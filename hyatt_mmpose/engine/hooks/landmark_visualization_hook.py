@@ -6,6 +6,8 @@ import numpy as np
 from mmengine.hooks import Hook
 from mmpose.registry import HOOKS
 
+from hyatt_mmpose.evaluation.metrics.radial_error_metric import \
+    landmark_errors
 from hyatt_mmpose.visualization import draw_landmarks
 
 
@@ -45,10 +47,10 @@ class LandmarkVisualizationHook(Hook):
             pred = np.asarray(sample.pred_instances.keypoints)[0]
             gt = np.asarray(sample.gt_instances.keypoints)[0]
             spacing = sample.metainfo.get('pixel_spacing')
-            scale = np.ones(2) if spacing is None else np.asarray(spacing)
-            errors = np.linalg.norm((pred - gt) * scale, axis=-1)
-            visible = np.asarray(sample.gt_instances.keypoints_visible)[0]
-            errors = np.where(visible > 0, errors, np.nan)
+            errors = landmark_errors(
+                pred, gt,
+                np.asarray(sample.gt_instances.keypoints_visible)[0],
+                spacing)
             drawing = draw_landmarks(image, pred, gt, errors,
                                      'px' if spacing is None else 'mm')
             name = f'val_{osp.splitext(osp.basename(sample.img_path))[0]}'

@@ -1,8 +1,8 @@
 from .cephalometric_classification_metric import (
     CephalometricClassificationMetric, balanced_recall)
-from .radial_error_metric import RadialErrorMetric
+from .radial_error_metric import RadialErrorMetric, landmark_errors
 
 __all__ = [
     'RadialErrorMetric', 'CephalometricClassificationMetric',
-    'balanced_recall'
+    'balanced_recall', 'landmark_errors'
 ]

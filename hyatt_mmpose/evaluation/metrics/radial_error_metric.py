@@ -10,6 +10,25 @@ from hyatt_mmpose.utils.atomic_write import atomic_write
 from .per_split import compute_per_split
 
 
+def landmark_errors(pred: np.ndarray, gt: np.ndarray, visible: np.ndarray,
+                    spacing: Optional[np.ndarray] = None) -> np.ndarray:
+    """Radial error of each landmark of one image.
+
+    Args:
+        pred (np.ndarray): ``(K, 2)`` predicted pixels.
+        gt (np.ndarray): ``(K, 2)`` ground-truth pixels.
+        visible (np.ndarray): ``(K,)``, true where the landmark is annotated.
+        spacing (np.ndarray, optional): ``[x, y]`` mm per pixel; without it
+            the errors are in pixels.
+
+    Returns:
+        np.ndarray: ``(K,)`` errors, NaN where not annotated.
+    """
+    scale = np.ones(2) if spacing is None else np.asarray(spacing, float)
+    errors = np.linalg.norm((pred - gt) * scale, axis=-1)
+    return np.where(np.asarray(visible) > 0, errors, np.nan)
+
+
 @METRICS.register_module()
 class RadialErrorMetric(BaseMetric):
     """Radial error of anatomical landmarks, in millimetres.
@@ -85,11 +104,11 @@ class RadialErrorMetric(BaseMetric):
         (``'mm'`` or ``'px'``)."""
         spacings = [self._spacing(r) for r in results]
         unit = 'px' if any(s is None for s in spacings) else 'mm'
-        errors = []
-        for r, s in zip(results, spacings):
-            scale = np.ones(2) if unit == 'px' else s
-            err = np.linalg.norm((r['pred'] - r['gt']) * scale, axis=-1)
-            errors.append(np.where(r['visible'], err, np.nan))
+        errors = [
+            landmark_errors(r['pred'], r['gt'], r['visible'],
+                            None if unit == 'px' else s)
+            for r, s in zip(results, spacings)
+        ]
         return np.stack(errors), unit
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
