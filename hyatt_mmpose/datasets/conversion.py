@@ -1,6 +1,7 @@
-"""What every dataset converter shares: records, their validation, and
-writing hyatt_mmpose's COCO-style JSON without overwriting anything."""
-import os
+"""What every dataset converter (and the synthetic set) shares: records,
+their validation, and writing hyatt_mmpose's COCO-style JSON without
+overwriting anything."""
+import json
 import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -8,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from PIL import Image
 
-from .synthetic import coco_document, landmark_annotation, write_json_atomic
+from ..utils.atomic_write import atomic_write
 
 
 class ConversionError(ValueError):
@@ -125,6 +126,40 @@ def check_outputs_free(paths: Sequence[str], overwrite: bool) -> None:
             f'{existing[0]} already exists; pass --overwrite to replace it')
 
 
+def landmark_annotation(img_id: int, points: np.ndarray, width: int,
+                        height: int) -> dict:
+    """The one instance of an image: whole-image bbox, (K, 2) points, all
+    annotated."""
+    keypoints = []
+    for x, y in points.tolist():
+        keypoints += [x, y, 2]
+    return dict(
+        id=img_id,
+        image_id=img_id,
+        category_id=1,
+        bbox=[0, 0, width, height],
+        area=float(width * height),
+        iscrowd=0,
+        num_keypoints=len(points),
+        keypoints=keypoints)
+
+
+def coco_document(images: list, annotations: list, names: List[str],
+                  category: str) -> dict:
+    return dict(
+        images=images,
+        annotations=annotations,
+        categories=[
+            dict(id=1, name=category, keypoints=list(names), skeleton=[])
+        ])
+
+
+def write_json_atomic(path: str, document: dict) -> None:
+    """Writes JSON atomically (see :func:`atomic_write`)."""
+    with atomic_write(path) as f:
+        json.dump(document, f)
+
+
 def write_split(path: str, items: Sequence[tuple], names: Sequence[str],
                 category: str) -> None:
     """Writes validated ``(record, width, height)`` items as one JSON."""
@@ -136,7 +171,6 @@ def write_split(path: str, items: Sequence[tuple], names: Sequence[str],
             image['pixel_spacing'] = rec.pixel_spacing
         images.append(image)
         annotations.append(landmark_annotation(rec.img_id, rec.points, w, h))
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     write_json_atomic(path, coco_document(images, annotations, names,
                                           category))
 

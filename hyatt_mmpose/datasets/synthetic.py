@@ -6,15 +6,15 @@ additive intensities. Every landmark is a corner of a plate, so each sits on a
 visible, learnable structure. Pose, scale, contrast, blur and noise vary per
 image; everything follows from the seed.
 """
-import json
 import os
 import os.path as osp
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import cv2
 import numpy as np
 
-from ..utils.atomic_write import atomic_write
+from .conversion import (coco_document, landmark_annotation,
+                         write_json_atomic)
 
 # Plates as (intensity, corners); corners in a unit square, face to the
 # right. The corners, in this order, are the 19 landmarks.
@@ -139,41 +139,3 @@ def make_synthetic_dataset(out_dir: str,
             ann_file,
             coco_document(images, annotations, LANDMARK_NAMES, 'synthetic'))
     return ann_files
-
-
-def landmark_annotation(img_id: int,
-                        points: np.ndarray,
-                        width: int,
-                        height: int,
-                        visible: Optional[np.ndarray] = None) -> dict:
-    """The one instance of an image: whole-image bbox, (K, 2) points."""
-    if visible is None:
-        visible = np.ones(len(points), bool)
-    keypoints = []
-    for (x, y), v in zip(points.tolist(), visible):
-        keypoints += [x, y, 2] if v else [0.0, 0.0, 0]
-    return dict(
-        id=img_id,
-        image_id=img_id,
-        category_id=1,
-        bbox=[0, 0, width, height],
-        area=float(width * height),
-        iscrowd=0,
-        num_keypoints=int(np.sum(visible)),
-        keypoints=keypoints)
-
-
-def coco_document(images: list, annotations: list, names: List[str],
-                  category: str) -> dict:
-    return dict(
-        images=images,
-        annotations=annotations,
-        categories=[
-            dict(id=1, name=category, keypoints=list(names), skeleton=[])
-        ])
-
-
-def write_json_atomic(path: str, document: dict) -> None:
-    """Writes JSON atomically (see :func:`atomic_write`)."""
-    with atomic_write(path) as f:
-        json.dump(document, f)
