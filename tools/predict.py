@@ -64,9 +64,10 @@ def cephalometry(result: dict):
     return dict(values=values, classes=classify(values))
 
 
-def save_result(result: dict, out_dir: str,
+def save_result(result: dict, image, out_dir: str,
                 draw_ceph_planes: bool = False) -> dict:
-    """Writes the image's JSON and overlay; returns its CSV row."""
+    """Writes the image's JSON and its overlay over ``image`` (BGR, as
+    read); returns its CSV row."""
     stem = osp.splitext(osp.basename(result['image_path']))[0]
     record = dict(
         image=result['image_path'],
@@ -88,7 +89,6 @@ def save_result(result: dict, out_dir: str,
         record['cephalometry'] = ceph
     with atomic_write(osp.join(out_dir, f'{stem}.json')) as f:
         json.dump(record, f, indent=2)
-    image = read_radiograph(result['image_path']).image
     if draw_ceph_planes:
         image = draw_planes(image, result['landmarks_px'], result['names'])
     overlay = add_legend(
@@ -141,20 +141,27 @@ def main(argv=None) -> int:
     os.makedirs(args.out_dir, exist_ok=True)
     predictor = LandmarkPredictor(args.config, args.checkpoint, args.device,
                                   args.batch_size, args.backend)
-    rows, failed, good = [], [], []
-    for path in paths:
-        try:
-            # A bad file is reported, and costs only itself.
-            read_radiograph(path)
-            good.append(path)
-        except (OSError, ValueError) as err:
-            failed.append(str(err))
-    progress = ProgressBar(len(good)) if len(good) > 1 else None
-    for start in range(0, len(good), args.batch_size):
-        batch = good[start:start + args.batch_size]
-        for result in predictor.predict(batch, args.spacing):
+    rows, failed = [], []
+    progress = ProgressBar(len(paths)) if len(paths) > 1 else None
+    for start in range(0, len(paths), args.batch_size):
+        # Each file is read once; a bad one is reported and costs only
+        # itself.
+        read = []
+        for path in paths[start:start + args.batch_size]:
+            try:
+                read.append((path, read_radiograph(path)))
+            except (OSError, ValueError) as err:
+                failed.append(str(err))
+                if progress:
+                    progress.update()
+        if not read:
+            continue
+        results = predictor.predict([r for _, r in read], args.spacing)
+        for (path, radiograph), result in zip(read, results):
+            result['image_path'] = path
             rows.append(
-                save_result(result, args.out_dir, args.draw_planes))
+                save_result(result, radiograph.image, args.out_dir,
+                            args.draw_planes))
             if progress:
                 progress.update()
     if rows:

@@ -10,9 +10,10 @@ from mmengine.runner import load_checkpoint
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from mmpose.registry import DATASETS, MODELS
 
-from .image_io import read_radiograph
+from ..datasets import parse_pixel_spacing
+from .image_io import RadiographImage, read_radiograph
 
-ImageInput = Union[str, np.ndarray]
+ImageInput = Union[str, np.ndarray, RadiographImage]
 
 
 class LandmarkPredictor:
@@ -59,7 +60,6 @@ class LandmarkPredictor:
             ckpt = load_checkpoint(self.model, checkpoint,
                                    map_location='cpu')
         self.model.to(device).eval()
-        self.device = device
         self.batch_size = batch_size
         dataset_cfg = cfg.val_dataloader.dataset
         meta = ckpt.get('meta', {}).get('dataset_meta')
@@ -80,8 +80,9 @@ class LandmarkPredictor:
         """Landmarks of each image.
 
         Args:
-            images: A path (PNG, JPEG, BMP, TIFF of 8 or 16 bits, DICOM) or
-                a ``(H, W[, 3])`` BGR uint8 array, or a list of them.
+            images: A path (PNG, JPEG, BMP, TIFF of 8 or 16 bits, DICOM), a
+                ``(H, W[, 3])`` BGR uint8 array, or a :class:`RadiographImage`
+                already read (its spacing is used), or a list of them.
             pixel_spacing: mm per pixel (a number or ``[x, y]``) for every
                 image, or a list with one entry per image (each None, a
                 number or ``[x, y]``); a list of two numbers always means
@@ -95,7 +96,7 @@ class LandmarkPredictor:
             or None) and ``image_path`` (None for arrays). A spacing given
             here overrides the file's.
         """
-        single = isinstance(images, (str, np.ndarray))
+        single = isinstance(images, (str, np.ndarray, RadiographImage))
         images = [images] if single else list(images)
         if isinstance(pixel_spacing, (list, tuple)) and \
                 len(pixel_spacing) == len(images) and not (
@@ -111,27 +112,29 @@ class LandmarkPredictor:
                 chunk, spacings[start:start + self.batch_size])
         return results
 
+    @staticmethod
+    def _as_radiograph(image: ImageInput) -> RadiographImage:
+        """A path is read; an array is taken as the image itself."""
+        if isinstance(image, str):
+            return read_radiograph(image)
+        if isinstance(image, RadiographImage):
+            return image
+        img = np.asarray(image)
+        if img.ndim == 2:
+            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+        return RadiographImage(img)
+
     @torch.no_grad()
     def _predict_batch(self, images, spacings) -> List[dict]:
-        data, file_spacing = [], []
-        for image in images:
-            path = image if isinstance(image, str) else None
-            if path:
-                radiograph = read_radiograph(path)
-                img = radiograph.image
-                file_spacing.append((radiograph.pixel_spacing,
-                                     radiograph.spacing_source))
-            else:
-                img = np.asarray(image)
-                if img.ndim == 2:
-                    img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-                file_spacing.append((None, None))
-            h, w = img.shape[:2]
+        radiographs = [self._as_radiograph(image) for image in images]
+        data = []
+        for image, radiograph in zip(images, radiographs):
+            h, w = radiograph.image.shape[:2]
             data.append(
                 self.pipeline(
                     dict(
-                        img=img,
-                        img_path=path,
+                        img=radiograph.image,
+                        img_path=image if isinstance(image, str) else None,
                         bbox=np.array([[0, 0, w, h]], dtype=np.float32),
                         bbox_score=np.ones(1, dtype=np.float32))))
         if self.session is None:
@@ -145,15 +148,16 @@ class LandmarkPredictor:
             samples = self.model.add_pred_to_datasample(
                 preds, None, batch['data_samples'])
         results = []
-        for image, spacing, (from_file, source), sample in zip(
-                images, spacings, file_spacing, samples):
+        for image, radiograph, spacing, sample in zip(
+                images, radiographs, spacings, samples):
             px = np.asarray(sample.pred_instances.keypoints)[0]
             if spacing is not None:
-                spacing = np.broadcast_to(
-                    np.asarray(spacing, dtype=np.float64), (2, )).copy()
+                spacing = parse_pixel_spacing(spacing,
+                                              'pixel_spacing given to predict')
                 source = 'given'
-            elif from_file is not None:
-                spacing = from_file
+            else:
+                spacing = radiograph.pixel_spacing
+                source = radiograph.spacing_source
             results.append(
                 dict(
                     image_path=image if isinstance(image, str) else None,
@@ -163,5 +167,5 @@ class LandmarkPredictor:
                     scores=np.asarray(
                         sample.pred_instances.keypoint_scores)[0],
                     pixel_spacing=spacing,
-                    spacing_source=source if spacing is not None else None))
+                    spacing_source=source))
         return results

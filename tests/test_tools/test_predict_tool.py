@@ -60,7 +60,8 @@ def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
         image_path=f'{root}/RawImage/TrainingData/001.jpg', names=names,
         landmarks_px=points, landmarks_mm=points * 0.1, scores=np.ones(19),
         pixel_spacing=np.array([0.1, 0.1]))
-    row = predict_tool.save_result(result, str(tmp_path),
+    image = cv2.imread(result['image_path'])
+    row = predict_tool.save_result(result, image, str(tmp_path),
                                    draw_ceph_planes=True)
     record = json.load(open(tmp_path / '001.json'))
     assert record['cephalometry']['classes'] == dict(
