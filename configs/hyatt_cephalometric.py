@@ -83,8 +83,9 @@ train_pipeline = [
         scale_factor=(0.9, 1.1),
         rotate_factor=10),
     dict(type='TopdownAffine', input_size=input_size),
-    dict(type='PhotometricDistortion', saturation_range=(1., 1.),
-         hue_delta=0),
+    # brightness and contrast jitter; its saturation and hue steps leave a
+    # grey radiograph (R = G = B) as it is
+    dict(type='PhotometricDistortion'),
     dict(type='GenerateTarget', encoder=codec, multilevel=True),
     dict(type='PackPoseInputs')
 ]

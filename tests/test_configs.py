@@ -2,9 +2,12 @@
 import glob
 import os.path as osp
 
+import numpy as np
 import pytest
+from mmcv.transforms import Compose
 from mmengine.config import Config
-from mmpose.registry import MODELS
+from mmpose.datasets.datasets.utils import parse_pose_metainfo
+from mmpose.registry import DATASETS, MODELS
 
 from .utils import REPO_ROOT
 
@@ -28,3 +31,40 @@ def test_config_builds_its_model(path):
         dataset = cfg[f'{split}_dataloader'].dataset
         for part in dataset.get('datasets', [dataset]):  # ConcatDataset
             assert part.pipeline
+
+
+@pytest.mark.parametrize('path', CONFIGS,
+                         ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
+def test_train_pipeline_runs_on_a_grey_image(path):
+    """Every random branch of the training pipeline gets its turn: each
+    transform's random flags are drawn anew on each of the repetitions."""
+    cfg = Config.fromfile(path)
+    dataset = cfg.train_dataloader.dataset
+    pipeline = Compose(dataset.pipeline)
+    # what the dataset adds to each sample from its metainfo
+    metainfo = parse_pose_metainfo(
+        dataset.get('metainfo') or DATASETS.get(dataset.type).METAINFO)
+    from_metainfo = {
+        key: metainfo[key]
+        for key in ('flip_indices', 'flip_pairs', 'upper_body_ids',
+                    'lower_body_ids', 'dataset_keypoint_weights')
+    }
+    num_keypoints = cfg.model.head.out_channels
+    height, width = 200, 160
+    rng = np.random.default_rng(0)
+    grey = rng.integers(0, 256, (height, width, 1), dtype=np.uint8)
+    keypoints = rng.uniform((20, 20), (width - 20, height - 20),
+                            (1, num_keypoints, 2)).astype(np.float32)
+    np.random.seed(0)
+    for _ in range(12):
+        packed = pipeline(
+            dict(img=np.repeat(grey, 3, axis=2),
+                 img_path=None,
+                 bbox=np.array([[0, 0, width, height]], np.float32),
+                 bbox_score=np.ones(1, np.float32),
+                 keypoints=keypoints.copy(),
+                 keypoints_visible=np.ones((1, num_keypoints), np.float32),
+                 **from_metainfo))
+        input_w, input_h = packed['data_samples'].metainfo['input_size']
+        assert packed['inputs'].shape == (3, input_h, input_w)
+        assert 'heatmaps' in packed['data_samples'].gt_fields
