@@ -8,15 +8,27 @@ from mmpose.registry import MODELS
 from torch import Tensor
 
 
-def _bin_average(size: int, bins: int, like: Tensor) -> Tensor:
-    """``(bins, size)`` matrix averaging the bins of adaptive pooling: bin
-    ``i`` covers ``[floor(i * size / bins), ceil((i + 1) * size / bins))``."""
-    matrix = like.new_zeros(bins, size)
-    for i in range(bins):
-        start = (i * size) // bins
-        end = -((-(i + 1) * size) // bins)
-        matrix[i, start:end] = 1.0 / (end - start)
-    return matrix
+def _bin_average(size: int, n: int, region: int, bins: int,
+                 like: Tensor) -> Tensor:
+    """``(n * bins, size)`` matrix of bin means along one axis.
+
+    The axis is cut into ``n`` regions of ``region`` pixels (the last ones
+    may reach past ``size``, into padding) and each region into ``bins``
+    bins as adaptive average pooling cuts it: bin ``b`` covers
+    ``[floor(b * region / bins), ceil((b + 1) * region / bins))``. Row
+    ``i * bins + b`` averages the pixels of that bin inside the map; it is
+    all zero where the bin lies wholly in the padding.
+    """
+    starts, ends = [], []
+    for i in range(n):
+        for b in range(bins):
+            starts.append(min(i * region + (b * region) // bins, size))
+            ends.append(min(i * region - (-(b + 1) * region) // bins, size))
+    start = torch.tensor(starts, device=like.device)[:, None]
+    end = torch.tensor(ends, device=like.device)[:, None]
+    pixel = torch.arange(size, device=like.device)
+    inside = ((pixel >= start) & (pixel < end)).to(like.dtype)
+    return inside / (end - start).clamp(min=1).to(like.dtype)
 
 
 @MODELS.register_module()
@@ -34,7 +46,12 @@ class BiLevelRoutingAttention(nn.Module):
       by the full width, ``dim ** -0.5``);
     - a map whose sides are not multiples of ``n_win`` is padded and the
       padding is masked out of both the routing and the attention (the
-      published code asserts divisibility, or lets zero padding take part).
+      published code asserts divisibility, or lets zero padding take part);
+    - attention is PyTorch's fused ``scaled_dot_product_attention``, which
+      never holds the score matrix, and with kv pooling the keys and values
+      are projected from pooled pixels: the projection is linear and the
+      pooling weights sum to one, so this equals pooling projected keys,
+      without a full-resolution key map (docs/benchmarks.md measures both).
 
     Args:
         dim (int): Channels of the input and output, ``C``.
@@ -88,46 +105,86 @@ class BiLevelRoutingAttention(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         N, C, H, W = x.shape
-        q, k, v = self.qkv(x.permute(0, 2, 3, 1)).chunk(3, dim=-1)
-        if self.full_attention and self.kv_per_win is None:
-            out = self._attend(
-                q.reshape(N, 1, H * W, C), k.reshape(N, 1, H * W, C),
-                v.reshape(N, 1, H * W, C), None).reshape(N, H, W, C)
-        else:
-            out = self._routed_attention(q, k, v)
-        if self.lepe is not None:
-            # LCE on the unpadded map: zero padding at the image border only.
-            out = out + self.lepe(v.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
-        return self.proj(out).permute(0, 3, 1, 2)
-
-    def _routed_attention(self, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
-        """Routes regions and attends. q, k, v: (N, H, W, C)."""
-        N, H, W, C = q.shape
-        n = self.n_win
-        rh, rw = math.ceil(H / n), math.ceil(W / n)
-        valid_reg = self._valid_mask(H, W, rh, rw, q.device)  # (R, P)
-        # (N, R, P, C) with R = n*n regions of P = rh*rw pixels each.
-        q_reg, k_reg, v_reg = (self._to_regions(t, rh, rw) for t in (q, k, v))
-
-        k_tok, v_tok, valid_tok = self._region_tokens(k_reg, v_reg,
-                                                      valid_reg, rh, rw)
+        x = x.permute(0, 2, 3, 1)
+        q, v = self._project(x, 0), self._project(x, 2)
+        rh, rw = math.ceil(H / self.n_win), math.ceil(W / self.n_win)
+        k_tok, v_tok, valid_tok = self._kv_tokens(x, v, rh, rw)
+        # Padding exists only where n_win does not divide a side.
+        padded = (rh * self.n_win, rw * self.n_win) != (H, W)
+        mask = valid_tok if padded else None
         R, T = valid_tok.shape
         if self.full_attention:
             # Every query attends to every region's tokens: one group.
-            P = q_reg.shape[2]
             out = self._attend(
-                q_reg.reshape(N, 1, R * P, C), k_tok.reshape(N, 1, R * T, C),
+                q.reshape(N, 1, H * W, C), k_tok.reshape(N, 1, R * T, C),
                 v_tok.reshape(N, 1, R * T, C),
-                valid_tok.reshape(1, 1, R * T).expand(N, -1, -1))
+                None if mask is None else mask.reshape(1, 1, R * T).expand(
+                    N, -1, -1)).reshape(N, H, W, C)
         else:
-            idx = self._route(q_reg, k_reg, valid_reg)  # (N, R, topk)
+            idx = self._route(x, rh, rw)  # (N, R, topk)
             topk = idx.shape[-1]
-            batch = torch.arange(N, device=q.device).view(N, 1, 1)
+            batch = torch.arange(N, device=x.device).view(N, 1, 1)
             k_sel = k_tok[batch, idx].reshape(N, R, topk * T, C)
             v_sel = v_tok[batch, idx].reshape(N, R, topk * T, C)
-            mask = valid_tok[idx].reshape(N, R, topk * T)
-            out = self._attend(q_reg, k_sel, v_sel, mask)
-        return self._from_regions(out.reshape(q_reg.shape), rh, rw)[:, :H, :W]
+            if mask is not None:
+                mask = mask[idx].reshape(N, R, topk * T)
+            out = self._attend(self._to_regions(q, rh, rw), k_sel, v_sel,
+                               mask, to_image=(rh, rw))
+            if padded:  # (a full-size slice would still copy its gradient)
+                out = out[:, :H, :W]
+        if self.lepe is not None:
+            # LCE on the unpadded map: zero padding at the image border only.
+            # Added in place into the conv's output, which no backward needs.
+            lce = self.lepe(v.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+            out = lce.add_(out)
+        return self.proj(out).permute(0, 3, 1, 2)
+
+    def _project(self, t: Tensor, part: int) -> Tensor:
+        """Query (0), key (1) or value (2) projection of ``(..., C)``."""
+        C = self.dim
+        weight = self.qkv.weight[part * C:(part + 1) * C]
+        bias = None if self.qkv.bias is None else \
+            self.qkv.bias[part * C:(part + 1) * C]
+        return F.linear(t, weight, bias)
+
+    def _region_means(self, x: Tensor, rh: int, rw: int, bins_h: int,
+                      bins_w: int) -> Tuple[Tensor, Tensor]:
+        """Means of the pixels inside the map over each region's bins.
+
+        Returns ``(N, R, bins_h * bins_w, C)`` and their validity
+        ``(R, bins_h * bins_w)`` (False for bins wholly in padding). The
+        inside of a bin is a rectangle, so its mean is a mean of rows then
+        of columns: two small matrices, and no padded copy of the map.
+        """
+        N, H, W, C = x.shape
+        n = self.n_win
+        rows = _bin_average(H, n, rh, bins_h, x)  # (n * bins_h, H)
+        cols = _bin_average(W, n, rw, bins_w, x)  # (n * bins_w, W)
+        means = torch.einsum('ih,nhwc->niwc', rows, x)
+        means = torch.einsum('jw,niwc->nijc', cols, means)
+        valid = (rows.sum(1) > 0)[:, None] & (cols.sum(1) > 0)[None]
+        means = self._to_regions(means, bins_h, bins_w)
+        return means, self._to_regions(valid[None, ..., None], bins_h,
+                                       bins_w)[0, ..., 0]
+
+    def _kv_tokens(self, x: Tensor, v: Tensor, rh: int,
+                   rw: int) -> Tuple[Tensor, Tensor, Tensor]:
+        """Keys, values and their validity per region, pooled if asked.
+
+        Returns (N, R, T, C), (N, R, T, C) and (R, T) with T tokens/region.
+        """
+        # Pool to at most kv_per_win tokens per side, never more than the
+        # region has: adaptive pooling would duplicate tokens and so weight
+        # them twice in the softmax.
+        kv = self.kv_per_win
+        if kv is not None and (kv < rh or kv < rw):
+            x_tok, valid = self._region_means(x, rh, rw, min(kv, rh),
+                                              min(kv, rw))
+            return self._project(x_tok, 1), self._project(x_tok, 2), valid
+        inside = x.new_ones(1, x.shape[1], x.shape[2], 1)
+        valid = self._to_regions(inside, rh, rw)[0, ..., 0] > 0
+        return (self._to_regions(self._project(x, 1), rh, rw),
+                self._to_regions(v, rh, rw), valid)
 
     def route(self, x: Tensor) -> Tensor:
         """The regions each query region attends to, for inspection.
@@ -143,77 +200,39 @@ class BiLevelRoutingAttention(nn.Module):
             raise ValueError('full attention routes every query region to '
                              'every region')
         H, W = x.shape[-2:]
-        q, k, _ = self.qkv(x.permute(0, 2, 3, 1)).chunk(3, dim=-1)
         rh, rw = math.ceil(H / self.n_win), math.ceil(W / self.n_win)
-        valid = self._valid_mask(H, W, rh, rw, x.device)
-        return self._route(
-            self._to_regions(q, rh, rw), self._to_regions(k, rh, rw), valid)
+        return self._route(x.permute(0, 2, 3, 1), rh, rw)
 
     @torch.no_grad()
-    def _route(self, q_reg: Tensor, k_reg: Tensor, valid_reg: Tensor):
+    def _route(self, x: Tensor, rh: int, rw: int) -> Tensor:
         """Top-k regions by the affinity of mean query and mean key.
 
-        Means are over valid pixels only; the indices carry no gradient.
+        Means are over pixels inside the map, taken of x and then projected
+        (the same, the projection being linear); the indices carry no
+        gradient.
         """
-        # Padding is zero, so region sums are sums over valid pixels.
-        count = valid_reg.sum(-1, keepdim=True).clamp(min=1).to(q_reg.dtype)
-        q_mean = q_reg.sum(2) / count
-        k_mean = k_reg.sum(2) / count
+        x_mean, valid = self._region_means(x, rh, rw, 1, 1)
+        q_mean = self._project(x_mean[:, :, 0], 0)  # (N, R, C)
+        k_mean = self._project(x_mean[:, :, 0], 1)
         affinity = q_mean @ k_mean.transpose(1, 2)  # (N, R, R)
         # Regions made only of padding are never routed to.
-        affinity[:, :, ~valid_reg.any(-1)] = float('-inf')
+        affinity = affinity.masked_fill(~valid[:, 0], float('-inf'))
         topk = min(self.topk, affinity.shape[-1])
         return affinity.topk(topk, dim=-1).indices
 
-    def _valid_mask(self, H: int, W: int, rh: int, rw: int,
-                    device) -> Tensor:
-        """(R, P): which pixels of each region lie inside the map."""
-        n = self.n_win
-        valid = torch.zeros(1, n * rh, n * rw, 1, dtype=torch.bool,
-                            device=device)
-        valid[:, :H, :W] = True
-        return self._to_regions(valid, rh, rw)[0, :, :, 0]
-
-    def _region_tokens(self, k_reg: Tensor, v_reg: Tensor, valid_reg: Tensor,
-                       rh: int, rw: int) -> Tuple[Tensor, Tensor, Tensor]:
-        """Keys, values and their validity per region, pooled if asked.
-
-        Returns (N, R, T, C), (N, R, T, C) and (R, T) with T tokens/region.
-        """
-        # Pool to at most kv_per_win tokens per side, never more than the
-        # region has: adaptive pooling would duplicate tokens and so weight
-        # them twice in the softmax.
-        if self.kv_per_win is None or (self.kv_per_win >= rh
-                                       and self.kv_per_win >= rw):
-            return k_reg, v_reg, valid_reg
-        N, R, _, C = k_reg.shape
-        sh, sw = min(self.kv_per_win, rh), min(self.kv_per_win, rw)
-        # Adaptive average pooling as two averaging matrices with the same
-        # bins: it exports to ONNX with a dynamic batch, which
-        # adaptive_avg_pool2d does not.
-        pool_h = _bin_average(rh, sh, k_reg)  # (sh, rh)
-        pool_w = _bin_average(rw, sw, k_reg)  # (sw, rw)
-
-        def pool(t: Tensor) -> Tensor:  # (B, rh, rw, ...) -> (B, sh, sw, ...)
-            t = torch.einsum('ih,bhw...->biw...', pool_h, t)
-            return torch.einsum('jw,biw...->bij...', pool_w, t)
-
-        m = valid_reg.to(k_reg.dtype).reshape(R, rh, rw)
-        frac = pool(m)  # (R, sh, sw): valid share of each bin
-        # Masked mean per bin: pool(x * m) / pool(m).
-        m = m.reshape(1, R, rh, rw, 1)
-        weight = 1 / frac.clamp(min=1e-12).reshape(1, R, sh * sw, 1)
-
-        def masked(t: Tensor) -> Tensor:
-            t = (t.reshape(N, R, rh, rw, C) * m).reshape(N * R, rh, rw, C)
-            return pool(t).reshape(N, R, sh * sw, C) * weight
-
-        return masked(k_reg), masked(v_reg), frac.reshape(R, -1) > 0
-
-    def _attend(self, q: Tensor, k: Tensor, v: Tensor,
-                mask: Optional[Tensor]) -> Tensor:
+    def _attend(self,
+                q: Tensor,
+                k: Tensor,
+                v: Tensor,
+                mask: Optional[Tensor],
+                to_image: Optional[Tuple[int, int]] = None) -> Tensor:
         """Multi-head attention per group. q: (N, G, Lq, C); k, v:
-        (N, G, Lk, C); mask: (N, G, Lk) of keys that take part, or None."""
+        (N, G, Lk, C); mask: (N, G, Lk) of keys that take part, or None.
+
+        Returns (N, G, Lq, C), or with ``to_image=(rh, rw)`` (groups being
+        regions of rh x rw queries) the padded map (N, n*rh, n*rw, C),
+        rearranged from the heads in one copy.
+        """
         N, G, Lq, C = q.shape
         Lk = k.shape[2]
         h, d = self.num_heads, C // self.num_heads
@@ -224,7 +243,12 @@ class BiLevelRoutingAttention(nn.Module):
         attn_mask = None if mask is None else mask.reshape(N * G, 1, 1, Lk)
         out = F.scaled_dot_product_attention(
             heads(q, Lq), heads(k, Lk), heads(v, Lk), attn_mask=attn_mask)
-        return out.transpose(1, 2).reshape(N, G, Lq, C)
+        if to_image is None:
+            return out.transpose(1, 2).reshape(N, G, Lq, C)
+        rh, rw = to_image
+        n = self.n_win
+        out = out.reshape(N, n, n, h, rh, rw, d).permute(0, 1, 4, 2, 5, 3, 6)
+        return out.reshape(N, n * rh, n * rw, C)
 
     def _to_regions(self, t: Tensor, rh: int, rw: int) -> Tensor:
         """(B, h, w, C) -> (B, n*n, rh*rw, C), zero-padded to n*rh x n*rw."""
@@ -234,10 +258,3 @@ class BiLevelRoutingAttention(nn.Module):
             t = F.pad(t, (0, 0, 0, n * rw - w, 0, n * rh - h))
         t = t.reshape(B, n, rh, n, rw, C).transpose(2, 3)
         return t.reshape(B, n * n, rh * rw, C)
-
-    def _from_regions(self, t: Tensor, rh: int, rw: int) -> Tensor:
-        """(B, n*n, rh*rw, C) -> (B, n*rh, n*rw, C)."""
-        B, _, _, C = t.shape
-        n = self.n_win
-        t = t.reshape(B, n, n, rh, rw, C).transpose(2, 3)
-        return t.reshape(B, n * rh, n * rw, C)

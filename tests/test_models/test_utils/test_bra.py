@@ -140,7 +140,9 @@ def test_regions_smaller_than_the_pool_are_not_upsampled():
 def test_bin_average_is_adaptive_average_pooling():
     from hyatt_mmpose.models.utils.bra import _bin_average
     x = torch.randn(2, 5, 38, 32, dtype=torch.float64)
-    pooled = _bin_average(38, 4, x) @ x @ _bin_average(32, 4, x).T
+    # one region per side
+    pooled = _bin_average(38, 1, 38, 4, x) @ x @ _bin_average(32, 1, 32, 4,
+                                                              x).T
     torch.testing.assert_close(
         pooled, torch.nn.functional.adaptive_avg_pool2d(x, 4), atol=1e-12,
         rtol=0)

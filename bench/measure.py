@@ -1,0 +1,83 @@
+"""What the benchmark scripts share: timing, peak memory, machine facts."""
+import os
+import platform
+import statistics
+import time
+
+import torch
+
+# Benchmarks run their measurements in child processes with this in their
+# environment: glibc then maps every block of 64 KiB or more on its own, so
+# freed tensors leave the resident set instead of being kept for reuse, and
+# the resident set's peak is the peak of live memory.
+MALLOC_ENV = dict(MALLOC_MMAP_THRESHOLD_='65536')
+
+
+def median_ms(fn, device: str, repeats: int) -> float:
+    """Median wall time of ``fn()`` in ms, after one warm-up call."""
+
+    def sync():
+        if device.startswith('cuda'):
+            torch.cuda.synchronize()
+
+    fn()
+    times = []
+    for _ in range(repeats):
+        sync()
+        start = time.perf_counter()
+        fn()
+        sync()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+class PeakMemory:
+    """Peak memory in MiB above the level at entry: on CUDA what the caching
+    allocator handed out, on the CPU the resident set (Linux's VmHWM, reset
+    through /proc/self/clear_refs)."""
+
+    def __init__(self, device: str):
+        self.cuda = device.startswith('cuda')
+
+    @staticmethod
+    def _status(field: str) -> float:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith(field + ':'):
+                    return int(line.split()[1]) / 1024
+        raise RuntimeError(f'no {field} in /proc/self/status')
+
+    def __enter__(self):
+        if self.cuda:
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+            self.start = torch.cuda.memory_allocated() / 2**20
+        else:
+            with open('/proc/self/clear_refs', 'w') as f:
+                f.write('5')  # VmHWM := VmRSS
+            self.start = self._status('VmRSS')
+        return self
+
+    def __exit__(self, *exc):
+        if self.cuda:
+            torch.cuda.synchronize()
+            peak = torch.cuda.max_memory_allocated() / 2**20
+        else:
+            peak = self._status('VmHWM')
+        self.mib = peak - self.start
+
+
+def machine(device: str) -> dict:
+    """CPU model, cores, threads, versions; the GPU where one is used."""
+    info = dict(cpu=platform.processor(), cores=os.cpu_count(),
+                threads=torch.get_num_threads(),
+                python=platform.python_version(), torch=torch.__version__)
+    try:
+        with open('/proc/cpuinfo') as f:
+            info['cpu'] = next(line.split(':', 1)[1].strip() for line in f
+                               if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    if device.startswith('cuda'):
+        info['gpu'] = torch.cuda.get_device_name()
+    return info

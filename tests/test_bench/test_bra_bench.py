@@ -1,0 +1,63 @@
+"""bench/bra.py: its gather-then-attend reference computes what our
+BiLevelRoutingAttention computes, and the script writes its report."""
+import json
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from hyatt_mmpose.models import BiLevelRoutingAttention
+
+from ..utils import REPO_ROOT
+
+sys.path.insert(0, osp.join(REPO_ROOT, 'bench'))
+from gather_bra import GatherThenAttend  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    'size,n_win,topk,kv_per_win',
+    [
+        ((32, 38), 4, 1, 4),  # pooled, regions divide the map
+        ((19, 23), 4, 3, 2),  # pooled, padded
+        ((16, 16), 4, 4, None),  # every pixel a token
+        ((9, 11), 3, 2, None),  # padded, every pixel a token
+        ((10, 13), 3, -1, 2),  # full attention over pooled tokens
+    ])
+def test_gather_reference_equals_ours(size, n_win, topk, kv_per_win):
+    torch.manual_seed(0)
+    ours = BiLevelRoutingAttention(32, 2, n_win, topk, kv_per_win).double()
+    gather = GatherThenAttend(ours)
+    x = torch.randn(2, 32, *size, dtype=torch.float64)
+    weight = torch.randn(2, 32, *size, dtype=torch.float64)
+    outputs, grads = [], []
+    for module in (ours, gather):
+        xg = x.clone().requires_grad_()
+        out = module(xg)
+        (out * weight).sum().backward()
+        outputs.append(out.detach())
+        grads.append([xg.grad] + [p.grad.clone() for p in ours.parameters()])
+        ours.zero_grad()
+    torch.testing.assert_close(outputs[0], outputs[1], atol=1e-10, rtol=0)
+    for ours_grad, gather_grad in zip(*grads):
+        torch.testing.assert_close(ours_grad, gather_grad, atol=1e-9,
+                                   rtol=0)
+
+
+def test_bench_script_writes_its_report(tmp_path):
+    out = tmp_path / 'bra.json'
+    done = subprocess.run(
+        [sys.executable, 'bench/bra.py', '--sizes', 'imagenet-s1',
+         '--repeats', '1', '--out', str(out)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert 'fwd+bwd ms' in done.stdout  # the table
+    report = json.loads(out.read_text())
+    rows = {row['variant']: row for row in report['rows']}
+    assert set(rows) == {'ours', 'gather', 'dense', 'ours-vs-gather'}
+    for variant in ('ours', 'gather', 'dense'):
+        assert rows[variant]['fwd_bwd_ms'] > 0
+        assert rows[variant]['fwd_bwd_peak_mib'] > 0
+    assert rows['ours-vs-gather']['max_abs_diff_out'] < 1e-5
+    assert report['machine']['torch'] == torch.__version__
