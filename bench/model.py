@@ -1,0 +1,271 @@
+"""Cost of whole models: parameters, FLOPs, training time per image and
+inference latency per image, for HYATT-Net, the demo preset and the HRNet
+baselines.
+
+    python bench/model.py                       # the four configs, CPU
+    python bench/model.py --configs configs/hyatt_cephalometric.py \\
+        --variants plain with_cp compile
+    python bench/model.py --device cuda
+
+Each config runs at its own input size (HYATT-Net and both HRNets at
+1024 x 1216, the demo preset at 128 x 128); ``--input-size W H`` sets one
+for all. Training: forward, backward and an AdamW step on a batch of
+``--batch`` images that went through the config's training pipeline (data
+loading, done by workers in a real run, is left out), per image.
+Inference: ``LandmarkPredictor.predict`` on a PNG file of ``--image-size``
+at batch 1: reading, pipeline, model and decoding. Variants: ``with_cp``
+recomputes the backbone's blocks in the backward pass; ``compile`` wraps
+backbone, neck and head in ``torch.compile``. Each (config, variant) runs
+in its own process, for its own peak memory (bench/measure.py); times are
+medians of ``--repeats`` after one warm-up.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import tempfile
+
+import cv2
+import numpy as np
+import torch
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from measure import MALLOC_ENV, PeakMemory, machine, median_ms  # noqa: E402
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONFIGS = [
+    'configs/hyatt_cephalometric.py',
+    'configs/hyatt_synthetic_demo.py',
+    'configs/baselines/td-hm_hrnet-w32_isbi2015-1024x1216.py',
+    'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py',
+]
+VARIANTS = ('plain', 'with_cp', 'compile')
+
+
+def load_config(path, variant, input_size):
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(REPO_ROOT, path))
+    if input_size:
+        set_input_size(cfg, input_size)
+    if variant == 'with_cp':
+        cfg.model.backbone.with_cp = True
+    return cfg
+
+
+def set_input_size(cfg, input_size):
+    """Sets the input size in the codecs, the head and the pipelines, each
+    heatmap keeping its stride."""
+    codecs = cfg.codec if isinstance(cfg.codec, list) else [cfg.codec]
+    w, h = input_size
+    old_w, old_h = codecs[0]['input_size']
+    for codec in codecs:
+        hw, hh = codec['heatmap_size']
+        codec['input_size'] = (w, h)
+        codec['heatmap_size'] = (hw * w // old_w, hh * h // old_h)
+    cfg.model.head.decoder = cfg.codec
+    for split in ('train', 'val'):
+        for t in cfg[f'{split}_dataloader'].dataset.pipeline:
+            if t['type'] == 'TopdownAffine':
+                t['input_size'] = (w, h)
+            if t['type'] == 'GenerateTarget':
+                t['encoder'] = cfg.codec
+
+
+def input_size_of(cfg):
+    codec = cfg.codec[0] if isinstance(cfg.codec, list) else cfg.codec
+    return tuple(codec['input_size'])
+
+
+def grey_image(width, height):
+    """A smooth grey image with some structure, as BGR uint8."""
+    rng = np.random.default_rng(0)
+    small = rng.integers(0, 256, (height // 32 + 1, width // 32 + 1))
+    img = cv2.resize(small.astype(np.uint8), (width, height),
+                     interpolation=cv2.INTER_CUBIC)
+    return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+
+
+def compile_parts(model):
+    for part in ('backbone', 'neck', 'head'):
+        if getattr(model, part, None) is not None:
+            setattr(model, part, torch.compile(getattr(model, part)))
+
+
+def measure(path, variant, args):
+    """Runs in a worker process; returns the row's measurements."""
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+
+    import hyatt_mmpose  # noqa: F401
+
+    cfg = load_config(path, variant, args.input_size)
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    row = dict(input_size=list(input_size_of(cfg)))
+    model = MODELS.build(cfg.model).to(args.device)
+    row['params_m'] = sum(p.numel() for p in model.parameters()) / 1e6
+    if variant == 'plain':
+        row['gmac'] = flops(cfg, input_size_of(cfg)) / 1e9
+    image = grey_image(*args.image_size)
+    row.update(train_cost(cfg, model, image, variant, args))
+    row.update(inference_cost(cfg, model, image, variant, args))
+    return row
+
+
+def train_cost(cfg, model, image, variant, args):
+    """Time per image and peak memory of one training step."""
+    from mmcv.transforms import Compose
+    from mmengine.dataset import pseudo_collate
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    from mmpose.registry import DATASETS
+
+    dataset = cfg.train_dataloader.dataset
+    metainfo = parse_pose_metainfo(
+        dataset.get('metainfo') or DATASETS.get(dataset.type).METAINFO)
+    height, width = image.shape[:2]
+    num_keypoints = metainfo['num_keypoints']
+    rng = np.random.default_rng(0)
+    keypoints = rng.uniform((0.1 * width, 0.1 * height),
+                            (0.9 * width, 0.9 * height),
+                            (1, num_keypoints, 2)).astype(np.float32)
+    pipeline = Compose(dataset.pipeline)
+    samples = [
+        pipeline(
+            dict(img=image.copy(), img_path=None,
+                 bbox=np.array([[0, 0, width, height]], np.float32),
+                 bbox_score=np.ones(1, np.float32), keypoints=keypoints,
+                 keypoints_visible=np.ones((1, num_keypoints), np.float32),
+                 flip_indices=metainfo['flip_indices']))
+        for _ in range(args.batch)
+    ]
+    data = model.data_preprocessor(pseudo_collate(samples), True)
+    optimizer_cfg = cfg.optim_wrapper.optimizer
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=optimizer_cfg.get('lr', 1e-3),
+        weight_decay=optimizer_cfg.get('weight_decay', 0.01))
+    if variant == 'compile':
+        compile_parts(model)
+    model.train()
+
+    def train_step():
+        losses = model(**data, mode='loss')
+        sum(v for k, v in losses.items() if 'loss' in k).backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+
+    ms = median_ms(train_step, args.device, args.repeats)
+    with PeakMemory(args.device) as mem:
+        train_step()
+    return dict(train_ms_per_img=ms / args.batch, train_peak_mib=mem.mib)
+
+
+def inference_cost(cfg, model, image, variant, args):
+    """Latency and peak memory of LandmarkPredictor on one PNG file."""
+    from hyatt_mmpose.apis import LandmarkPredictor
+    with tempfile.TemporaryDirectory() as tmp:
+        checkpoint = osp.join(tmp, 'model.pth')
+        # the weights, under their names before torch.compile wrapped parts
+        state = {k.replace('._orig_mod', ''): v
+                 for k, v in model.state_dict().items()}
+        torch.save({'state_dict': state}, checkpoint)
+        image_path = osp.join(tmp, 'radiograph.png')
+        cv2.imwrite(image_path, image[..., 0])
+        predictor = LandmarkPredictor(cfg, checkpoint, args.device,
+                                      batch_size=1)
+        if variant == 'compile':
+            compile_parts(predictor.model)
+        ms = median_ms(lambda: predictor.predict(image_path), args.device,
+                       args.repeats)
+        with PeakMemory(args.device) as mem:
+            predictor.predict(image_path)
+    return dict(infer_ms=ms, infer_peak_mib=mem.mib)
+
+
+def flops(cfg, input_size):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'model_summary',
+        osp.join(REPO_ROOT, 'tools', 'analysis', 'model_summary.py'))
+    model_summary = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model_summary)
+    rows = model_summary.summarise(cfg, input_size)
+    return dict((part, f) for part, _, f in rows)['total']
+
+
+def print_table(rows):
+    header = (f"{'config':<40} {'variant':<8} {'input':>10} {'params M':>9} "
+              f"{'GMAC':>8} {'train s/img':>12} {'train MiB':>10} "
+              f"{'infer s':>8} {'infer MiB':>10}")
+    print(header)
+    print('-' * len(header))
+    for r in rows:
+        name = osp.splitext(osp.basename(r['config']))[0][:40]
+        if 'failed' in r:
+            print(f"{name:<40} {r['variant']:<8} {r['failed']}")
+            continue
+        gmac = f"{r['gmac']:.1f}" if 'gmac' in r else ''
+        size = 'x'.join(str(s) for s in r['input_size'])
+        print(f"{name:<40} {r['variant']:<8} {size:>10} {r['params_m']:>9.2f} "
+              f"{gmac:>8} {r['train_ms_per_img'] / 1000:>12.2f} "
+              f"{r['train_peak_mib']:>10.0f} {r['infer_ms'] / 1000:>8.2f} "
+              f"{r['infer_peak_mib']:>10.0f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--configs', nargs='+', default=CONFIGS)
+    parser.add_argument('--variants', nargs='+', default=['plain'],
+                        choices=VARIANTS)
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--batch', type=int, default=2,
+                        help='training batch (default 2, the published)')
+    parser.add_argument('--image-size', type=int, nargs=2,
+                        default=(1935, 2400), metavar=('W', 'H'),
+                        help='of the test radiograph (default: ISBI 2015)')
+    parser.add_argument('--input-size', type=int, nargs=2,
+                        metavar=('W', 'H'))
+    parser.add_argument('--repeats', type=int, default=2)
+    parser.add_argument('--out', help='JSON file '
+                        '(default bench/results/model-<device>.json)')
+    parser.add_argument('--worker', nargs=2, metavar=('CONFIG', 'VARIANT'),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(measure(*args.worker, args)))
+        return
+
+    from hyatt_mmpose.utils import atomic_write
+    rows = []
+    for path in args.configs:
+        for variant in args.variants:
+            command = [sys.executable, __file__, '--worker', path, variant]
+            for flag in ('device', 'batch', 'repeats', 'image_size',
+                         'input_size'):
+                value = getattr(args, flag)
+                if value is not None:
+                    command += [f"--{flag.replace('_', '-')}"] + [
+                        str(v) for v in np.atleast_1d(value)]
+            done = subprocess.run(command, capture_output=True, text=True,
+                                  cwd=REPO_ROOT,
+                                  env=dict(os.environ, **MALLOC_ENV))
+            row = dict(config=path, variant=variant)
+            if done.returncode:
+                row['failed'] = ('failed: ' +
+                                 done.stderr.strip().splitlines()[-1])
+            else:
+                row.update(json.loads(done.stdout.strip().splitlines()[-1]))
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    print()
+    print_table(rows)
+    out = args.out or f'bench/results/model-{args.device.split(":")[0]}.json'
+    with atomic_write(out) as f:
+        json.dump(dict(machine=machine(args.device), batch=args.batch,
+                       image_size=args.image_size, repeats=args.repeats,
+                       rows=rows), f, indent=2)
+    print(f'written: {out}')
+
+
+if __name__ == '__main__':
+    main()
