@@ -4,8 +4,8 @@ gather-then-attend version of the same computation and dense attention.
     python bench/bra.py                       # every size, CPU
     python bench/bra.py --device cuda --sizes hyatt-s1 no-pool-128
 
-Each (size, variant) runs in its own process, so that peak memory is its
-own (see bench/measure.py: the resident set on the CPU, the caching
+Each (size, variant) is timed in its own process, and its peak memory taken
+in another (see bench/measure.py: the resident set on the CPU, the caching
 allocator's peak on CUDA, above the level before the call). Forward is timed
 without autograd (inference), forward+backward with it (training); each is
 the median of ``--repeats`` runs after one warm-up. Prints a table and
@@ -66,8 +66,9 @@ def dense_fits(size):
     return (H * W)**2 * C <= DENSE_MAX_MACS
 
 
-def measure(size, variant, device, batch, repeats):
-    """Runs in a worker process; returns the row's measurements."""
+def measure(size, variant, device, batch, repeats, part):
+    """Runs in a worker process: times (``part='time'``) or peak memory
+    (``'memory'``, after a warm-up) of forward and forward+backward."""
     module, x = build(size, variant, device, batch)
 
     def forward():
@@ -79,15 +80,15 @@ def measure(size, variant, device, batch, repeats):
         module(xg).sum().backward()
         module.zero_grad(set_to_none=True)
 
-    row = dict(fwd_ms=median_ms(forward, device, repeats),
-               fwd_bwd_ms=median_ms(forward_backward, device, repeats))
-    with PeakMemory(device) as mem:
+    if part == 'time':
+        return dict(fwd_ms=median_ms(forward, device, repeats),
+                    fwd_bwd_ms=median_ms(forward_backward, device, repeats))
+    forward_backward()  # one-time allocations (thread pools, caches)
+    with PeakMemory(device) as fwd:
         forward()
-    row['fwd_peak_mib'] = mem.mib
-    with PeakMemory(device) as mem:
+    with PeakMemory(device) as fwd_bwd:
         forward_backward()
-    row['fwd_bwd_peak_mib'] = mem.mib
-    return row
+    return dict(fwd_peak_mib=fwd.mib, fwd_bwd_peak_mib=fwd_bwd.mib)
 
 
 def max_difference(size, device, batch):
@@ -138,12 +139,14 @@ def main():
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--out', help='JSON file '
                         '(default bench/results/bra-<device>.json)')
-    parser.add_argument('--worker', nargs=2, metavar=('SIZE', 'VARIANT'),
+    parser.add_argument('--worker', nargs=3,
+                        metavar=('SIZE', 'VARIANT', 'PART'),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(measure(*args.worker, args.device, args.batch,
-                                 args.repeats)))
+        size, variant, part = args.worker
+        print(json.dumps(measure(size, variant, args.device, args.batch,
+                                 args.repeats, part)))
         return
 
     rows = []
@@ -153,16 +156,19 @@ def main():
             if variant == 'dense' and not dense_fits(size):
                 row['skipped'] = 'skipped: score matrix too large'
             else:
-                done = subprocess.run(
-                    [sys.executable, __file__, '--worker', size, variant,
-                     '--device', args.device, '--batch', str(args.batch),
-                     '--repeats', str(args.repeats)],
-                    capture_output=True, text=True,
-                    env=dict(os.environ, **MALLOC_ENV))
-                if done.returncode:
-                    row['skipped'] = ('failed: ' +
-                                      done.stderr.strip().splitlines()[-1])
-                else:
+                # times with the usual allocator; memory with the one
+                # that gives freed blocks back (bench/measure.py)
+                for part, env in (('time', {}), ('memory', MALLOC_ENV)):
+                    done = subprocess.run(
+                        [sys.executable, __file__, '--worker', size, variant,
+                         part, '--device', args.device, '--batch',
+                         str(args.batch), '--repeats', str(args.repeats)],
+                        capture_output=True, text=True,
+                        env=dict(os.environ, **env))
+                    if done.returncode:
+                        row['skipped'] = ('failed: ' + done.stderr.strip(
+                        ).splitlines()[-1])
+                        break
                     row.update(json.loads(done.stdout.splitlines()[-1]))
             rows.append(row)
             print(json.dumps(row), flush=True)

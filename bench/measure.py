@@ -6,10 +6,11 @@ import time
 
 import torch
 
-# Benchmarks run their measurements in child processes with this in their
+# Benchmarks take peak memory in child processes with this in their
 # environment: glibc then maps every block of 64 KiB or more on its own, so
 # freed tensors leave the resident set instead of being kept for reuse, and
-# the resident set's peak is the peak of live memory.
+# the resident set's peak is the peak of live memory. Never time with it:
+# every such block then costs fresh page faults (up to a third of the time).
 MALLOC_ENV = dict(MALLOC_MMAP_THRESHOLD_='65536')
 
 

@@ -15,9 +15,9 @@ loading, done by workers in a real run, is left out), per image.
 Inference: ``LandmarkPredictor.predict`` on a PNG file of ``--image-size``
 at batch 1: reading, pipeline, model and decoding. Variants: ``with_cp``
 recomputes the backbone's blocks in the backward pass; ``compile`` wraps
-backbone, neck and head in ``torch.compile``. Each (config, variant) runs
-in its own process, for its own peak memory (bench/measure.py); times are
-medians of ``--repeats`` after one warm-up.
+backbone, neck and head in ``torch.compile``. Each (config, variant) is
+timed in one process and its peak memory taken in another
+(bench/measure.py); times are medians of ``--repeats`` after one warm-up.
 """
 import argparse
 import json
@@ -93,8 +93,9 @@ def compile_parts(model):
             setattr(model, part, torch.compile(getattr(model, part)))
 
 
-def measure(path, variant, args):
-    """Runs in a worker process; returns the row's measurements."""
+def measure(path, variant, part, args):
+    """Runs in a worker process: sizes and times (``part='time'``) or peak
+    memories (``'memory'``, each after a warm-up run)."""
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
 
@@ -104,16 +105,17 @@ def measure(path, variant, args):
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     row = dict(input_size=list(input_size_of(cfg)))
     model = MODELS.build(cfg.model).to(args.device)
-    row['params_m'] = sum(p.numel() for p in model.parameters()) / 1e6
-    if variant == 'plain':
-        row['gmac'] = flops(cfg, input_size_of(cfg)) / 1e9
+    if part == 'time':
+        row['params_m'] = sum(p.numel() for p in model.parameters()) / 1e6
+        if variant == 'plain':
+            row['gmac'] = flops(cfg, input_size_of(cfg)) / 1e9
     image = grey_image(*args.image_size)
-    row.update(train_cost(cfg, model, image, variant, args))
-    row.update(inference_cost(cfg, model, image, variant, args))
+    row.update(train_cost(cfg, model, image, variant, part, args))
+    row.update(inference_cost(cfg, model, image, variant, part, args))
     return row
 
 
-def train_cost(cfg, model, image, variant, args):
+def train_cost(cfg, model, image, variant, part, args):
     """Time per image and peak memory of one training step."""
     from mmcv.transforms import Compose
     from mmengine.dataset import pseudo_collate
@@ -154,13 +156,16 @@ def train_cost(cfg, model, image, variant, args):
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
 
-    ms = median_ms(train_step, args.device, args.repeats)
+    if part == 'time':
+        ms = median_ms(train_step, args.device, args.repeats)
+        return dict(train_ms_per_img=ms / args.batch)
+    train_step()  # warm-up: optimizer state, one-time allocations
     with PeakMemory(args.device) as mem:
         train_step()
-    return dict(train_ms_per_img=ms / args.batch, train_peak_mib=mem.mib)
+    return dict(train_peak_mib=mem.mib)
 
 
-def inference_cost(cfg, model, image, variant, args):
+def inference_cost(cfg, model, image, variant, part, args):
     """Latency and peak memory of LandmarkPredictor on one PNG file."""
     from hyatt_mmpose.apis import LandmarkPredictor
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,11 +180,14 @@ def inference_cost(cfg, model, image, variant, args):
                                       batch_size=1)
         if variant == 'compile':
             compile_parts(predictor.model)
-        ms = median_ms(lambda: predictor.predict(image_path), args.device,
-                       args.repeats)
+        if part == 'time':
+            return dict(infer_ms=median_ms(
+                lambda: predictor.predict(image_path), args.device,
+                args.repeats))
+        predictor.predict(image_path)  # warm-up
         with PeakMemory(args.device) as mem:
             predictor.predict(image_path)
-    return dict(infer_ms=ms, infer_peak_mib=mem.mib)
+    return dict(infer_peak_mib=mem.mib)
 
 
 def flops(cfg, input_size):
@@ -228,32 +236,39 @@ def main():
     parser.add_argument('--repeats', type=int, default=2)
     parser.add_argument('--out', help='JSON file '
                         '(default bench/results/model-<device>.json)')
-    parser.add_argument('--worker', nargs=2, metavar=('CONFIG', 'VARIANT'),
+    parser.add_argument('--worker', nargs=3,
+                        metavar=('CONFIG', 'VARIANT', 'PART'),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(measure(*args.worker, args)))
+        path, variant, part = args.worker
+        print(json.dumps(measure(path, variant, part, args)))
         return
 
     from hyatt_mmpose.utils import atomic_write
     rows = []
     for path in args.configs:
         for variant in args.variants:
-            command = [sys.executable, __file__, '--worker', path, variant]
-            for flag in ('device', 'batch', 'repeats', 'image_size',
-                         'input_size'):
-                value = getattr(args, flag)
-                if value is not None:
-                    command += [f"--{flag.replace('_', '-')}"] + [
-                        str(v) for v in np.atleast_1d(value)]
-            done = subprocess.run(command, capture_output=True, text=True,
-                                  cwd=REPO_ROOT,
-                                  env=dict(os.environ, **MALLOC_ENV))
             row = dict(config=path, variant=variant)
-            if done.returncode:
-                row['failed'] = ('failed: ' +
-                                 done.stderr.strip().splitlines()[-1])
-            else:
+            # times with the usual allocator; memory with the one that
+            # gives freed blocks back (bench/measure.py)
+            for part, env in (('time', {}), ('memory', MALLOC_ENV)):
+                command = [
+                    sys.executable, __file__, '--worker', path, variant, part
+                ]
+                for flag in ('device', 'batch', 'repeats', 'image_size',
+                             'input_size'):
+                    value = getattr(args, flag)
+                    if value is not None:
+                        command += [f"--{flag.replace('_', '-')}"] + [
+                            str(v) for v in np.atleast_1d(value)]
+                done = subprocess.run(command, capture_output=True,
+                                      text=True, cwd=REPO_ROOT,
+                                      env=dict(os.environ, **env))
+                if done.returncode:
+                    row['failed'] = ('failed: ' +
+                                     done.stderr.strip().splitlines()[-1])
+                    break
                 row.update(json.loads(done.stdout.strip().splitlines()[-1]))
             rows.append(row)
             print(json.dumps(row), flush=True)
