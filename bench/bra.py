@@ -13,16 +13,15 @@ writes JSON (default ``bench/results/bra-<device>.json``).
 """
 import argparse
 import json
-import os
 import os.path as osp
-import subprocess
 import sys
 
 import torch
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from gather_bra import GatherThenAttend  # noqa: E402
-from measure import MALLOC_ENV, PeakMemory, machine, median_ms  # noqa: E402
+from measure import (PeakMemory, machine, median_ms,  # noqa: E402
+                     run_worker_parts)
 
 from hyatt_mmpose.models.utils import BiLevelRoutingAttention  # noqa: E402
 from hyatt_mmpose.utils import atomic_write  # noqa: E402
@@ -156,20 +155,16 @@ def main():
             if variant == 'dense' and not dense_fits(size):
                 row['skipped'] = 'skipped: score matrix too large'
             else:
-                # times with the usual allocator; memory with the one
-                # that gives freed blocks back (bench/measure.py)
-                for part, env in (('time', {}), ('memory', MALLOC_ENV)):
-                    done = subprocess.run(
-                        [sys.executable, __file__, '--worker', size, variant,
-                         part, '--device', args.device, '--batch',
-                         str(args.batch), '--repeats', str(args.repeats)],
-                        capture_output=True, text=True,
-                        env=dict(os.environ, **env))
-                    if done.returncode:
-                        row['skipped'] = ('failed: ' + done.stderr.strip(
-                        ).splitlines()[-1])
-                        break
-                    row.update(json.loads(done.stdout.splitlines()[-1]))
+                measured, error = run_worker_parts(
+                    lambda part: [
+                        sys.executable, __file__, '--worker', size, variant,
+                        part, '--device', args.device, '--batch',
+                        str(args.batch), '--repeats', str(args.repeats)
+                    ])
+                if error:
+                    row['skipped'] = 'failed: ' + error
+                else:
+                    row.update(measured)
             rows.append(row)
             print(json.dumps(row), flush=True)
         if {'ours', 'gather'} <= set(args.variants):

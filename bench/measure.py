@@ -1,7 +1,9 @@
 """What the benchmark scripts share: timing, peak memory, machine facts."""
+import json
 import os
 import platform
 import statistics
+import subprocess
 import time
 
 import torch
@@ -82,3 +84,20 @@ def machine(device: str) -> dict:
     if device.startswith('cuda'):
         info['gpu'] = torch.cuda.get_device_name()
     return info
+
+
+def run_worker_parts(command_for, cwd=None):
+    """Runs a benchmark's worker twice: ``command_for('time')`` with the
+    usual allocator, ``command_for('memory')`` with :data:`MALLOC_ENV`.
+
+    Returns the two JSON results merged (each the last line of its stdout),
+    or ``None`` and the last line of the failing worker's stderr.
+    """
+    row = {}
+    for part, env in (('time', {}), ('memory', MALLOC_ENV)):
+        done = subprocess.run(command_for(part), capture_output=True,
+                              text=True, cwd=cwd, env=dict(os.environ, **env))
+        if done.returncode:
+            return None, done.stderr.strip().splitlines()[-1]
+        row.update(json.loads(done.stdout.strip().splitlines()[-1]))
+    return row, None

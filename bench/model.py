@@ -20,10 +20,10 @@ timed in one process and its peak memory taken in another
 (bench/measure.py); times are medians of ``--repeats`` after one warm-up.
 """
 import argparse
+import functools
+import importlib.util
 import json
-import os
 import os.path as osp
-import subprocess
 import sys
 import tempfile
 
@@ -32,7 +32,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from measure import MALLOC_ENV, PeakMemory, machine, median_ms  # noqa: E402
+from measure import (PeakMemory, machine, median_ms,  # noqa: E402
+                     run_worker_parts)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = [
@@ -73,9 +74,19 @@ def set_input_size(cfg, input_size):
                 t['encoder'] = cfg.codec
 
 
+@functools.lru_cache(maxsize=None)
+def model_summary():
+    """tools/analysis/model_summary.py, a script, loaded as a module."""
+    spec = importlib.util.spec_from_file_location(
+        'model_summary',
+        osp.join(REPO_ROOT, 'tools', 'analysis', 'model_summary.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def input_size_of(cfg):
-    codec = cfg.codec[0] if isinstance(cfg.codec, list) else cfg.codec
-    return tuple(codec['input_size'])
+    return model_summary().input_size_of(cfg)
 
 
 def grey_image(width, height):
@@ -191,13 +202,7 @@ def inference_cost(cfg, model, image, variant, part, args):
 
 
 def flops(cfg, input_size):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'model_summary',
-        osp.join(REPO_ROOT, 'tools', 'analysis', 'model_summary.py'))
-    model_summary = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(model_summary)
-    rows = model_summary.summarise(cfg, input_size)
+    rows = model_summary().summarise(cfg, input_size)
     return dict((part, f) for part, _, f in rows)['total']
 
 
@@ -249,27 +254,23 @@ def main():
     rows = []
     for path in args.configs:
         for variant in args.variants:
-            row = dict(config=path, variant=variant)
-            # times with the usual allocator; memory with the one that
-            # gives freed blocks back (bench/measure.py)
-            for part, env in (('time', {}), ('memory', MALLOC_ENV)):
-                command = [
+            flags = []
+            for flag in ('device', 'batch', 'repeats', 'image_size',
+                         'input_size'):
+                value = getattr(args, flag)
+                if value is not None:
+                    flags += [f"--{flag.replace('_', '-')}"] + [
+                        str(v) for v in np.atleast_1d(value)]
+            measured, error = run_worker_parts(
+                lambda part: [
                     sys.executable, __file__, '--worker', path, variant, part
-                ]
-                for flag in ('device', 'batch', 'repeats', 'image_size',
-                             'input_size'):
-                    value = getattr(args, flag)
-                    if value is not None:
-                        command += [f"--{flag.replace('_', '-')}"] + [
-                            str(v) for v in np.atleast_1d(value)]
-                done = subprocess.run(command, capture_output=True,
-                                      text=True, cwd=REPO_ROOT,
-                                      env=dict(os.environ, **env))
-                if done.returncode:
-                    row['failed'] = ('failed: ' +
-                                     done.stderr.strip().splitlines()[-1])
-                    break
-                row.update(json.loads(done.stdout.strip().splitlines()[-1]))
+                ] + flags,
+                cwd=REPO_ROOT)
+            row = dict(config=path, variant=variant)
+            if error:
+                row['failed'] = 'failed: ' + error
+            else:
+                row.update(measured)
             rows.append(row)
             print(json.dumps(row), flush=True)
     print()
