@@ -1,6 +1,7 @@
-# HYATT-Net, CPU-sized: narrow widths and a 128 x 128 input, trained on the
-# synthetic set that tools/make_synthetic_dataset.py writes to
-# data/synthetic. Trains in minutes on 2 CPU cores.
+# HYATT-Net (the released decoder), CPU-sized: narrow widths, a 128 x 128
+# input and mild augmentation, trained on the synthetic set that
+# tools/make_synthetic_dataset.py writes to data/synthetic. Trains in minutes
+# on 2 CPU cores.
 _base_ = ['./_base_/default_runtime.py']
 
 # runtime
@@ -55,22 +56,25 @@ model = dict(
             head_dim=16,
             embed='patch',
             arm=True,
-            image_channels=8),
-        out_indices=(0, 1, 2, 3, 4, 5),
+            image_output=True),
+        # the image and stages 2-5 (strides 4-32), as released
+        out_indices=(0, 2, 3, 4, 5),
         drop_path_rate=0.05),
     neck=dict(
         type='FFCMNeck',
-        in_channels=[8, 16, 32, 48, 64, 96],
-        in_strides=[1, 2, 4, 8, 16, 32],
-        channels=32,
-        out_strides=(4, 2, 1)),
+        in_channels=[3, 32, 48, 64, 96],
+        in_strides=[1, 4, 8, 16, 32],
+        channels=32),
     head=dict(
-        type='MultiResolutionHeatmapHead',
-        in_channels=32,
+        type='CascadeHeatmapHead',
+        in_channels=(32, 3),
         out_channels=19,
-        strides=(4, 2, 1),
+        feat_channels=32,
+        image_channels=8,
         decoder=codec,
-        loss=dict(type='KeypointMSELoss', use_target_weight=True)),
+        loss=dict(type='KeypointMSELoss', use_target_weight=True),
+        loss_weights=(1000., 3000., 3000.)),
+    # the synthetic faces are not mirrored in training: no flip test
     test_cfg=dict(flip_test=False))
 
 # base dataset settings

@@ -68,3 +68,40 @@ def test_train_pipeline_runs_on_a_grey_image(path):
         input_w, input_h = packed['data_samples'].metainfo['input_size']
         assert packed['inputs'].shape == (3, input_h, input_w)
         assert 'heatmaps' in packed['data_samples'].gt_fields
+
+
+def test_published_learning_rate_schedule():
+    """Linear warm-up (first 50 epochs, from 1e-5) times a cosine over all
+    200 epochs, as the release's mmcv CosineAnnealing with warmup_by_epoch."""
+    import math
+
+    import torch
+    from mmengine.registry import PARAM_SCHEDULERS
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'hyatt_cephalometric.py'))
+    assert cfg.train_cfg.max_epochs == 200
+    base_lr = cfg.optim_wrapper.optimizer.lr
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))],
+                                  lr=base_lr)
+    epoch_length = 65  # 130 training images, batch 2
+    schedulers = []
+    for scheduler in cfg.param_scheduler:
+        args = dict(scheduler)
+        assert args.pop('convert_to_iter_based')
+        cls = PARAM_SCHEDULERS.get(args.pop('type'))
+        schedulers.append(
+            cls.build_iter_from_epoch(
+                optimizer, epoch_length=epoch_length, **args))
+    lrs = {}
+    for iteration in range(200 * epoch_length):
+        if iteration % epoch_length == 0:
+            lrs[iteration // epoch_length] = optimizer.param_groups[0]['lr']
+        optimizer.step()
+        for scheduler in schedulers:
+            scheduler.step()
+    for epoch in (0, 25, 50, 100, 199):
+        warm_up = 1e-5 + (1 - 1e-5) * min(epoch / 50, 1.)
+        cosine = 0.5 * (1 + math.cos(math.pi * epoch / 200))
+        assert lrs[epoch] == pytest.approx(
+            base_lr * warm_up * cosine, rel=2e-3, abs=1e-10), epoch
+    assert max(lrs.values()) == pytest.approx(3.84e-4, rel=2e-3)

@@ -3,9 +3,11 @@ from .anatomical_datasets import (AarizDataset, CephAdoAduDataset,
                                   ISBI2015Dataset, PelvisDataset,
                                   SyntheticLandmarkDataset)
 from .landmark_dataset import LandmarkDataset, parse_pixel_spacing
+from .transforms import RandomScaleRotateShift
 
 __all__ = [
     'LandmarkDataset', 'parse_pixel_spacing', 'ISBI2015Dataset',
     'AarizDataset', 'CLDetection2023Dataset', 'HandXrayDataset',
-    'CephAdoAduDataset', 'PelvisDataset', 'SyntheticLandmarkDataset'
+    'CephAdoAduDataset', 'PelvisDataset', 'SyntheticLandmarkDataset',
+    'RandomScaleRotateShift'
 ]

@@ -1,11 +1,14 @@
 from .backbones import BiFormer
-from .heads import MultiResolutionHeatmapHead
-from .necks import FFCMNeck
+from .heads import (BaseMultiLevelHeatmapHead, CascadeHeatmapHead,
+                    MultiResolutionHeatmapHead)
+from .necks import FFCMNeck, FullResolutionFFCMNeck
 from .utils import (CBAM, AttentionResidualModule, BiFormerBlock,
                     BiLevelRoutingAttention)
 
 __all__ = [
-    'BiFormer', 'FFCMNeck', 'MultiResolutionHeatmapHead',
+    'BiFormer', 'FFCMNeck', 'FullResolutionFFCMNeck',
+    'BaseMultiLevelHeatmapHead', 'CascadeHeatmapHead',
+    'MultiResolutionHeatmapHead',
     'AttentionResidualModule', 'BiFormerBlock', 'BiLevelRoutingAttention',
     'CBAM'
 ]

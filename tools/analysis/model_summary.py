@@ -45,30 +45,41 @@ def input_size_of(cfg: Config):
     return tuple(codec['input_size'])
 
 
+def count_flops(module: nn.Module, inputs: tuple) -> int:
+    """Multiply-accumulates of ``module(*inputs)``, attention included."""
+    analyzer = FlopAnalyzer(module, inputs)
+    analyzer.set_op_handle('aten::scaled_dot_product_attention',
+                           sdpa_flop_jit)
+    analyzer.unsupported_ops_warnings(False)
+    analyzer.uncalled_modules_warnings(False)
+    return analyzer.total()
+
+
 def summarise(cfg: Config, input_size=None) -> list:
-    """Rows of (part, parameters, FLOPs) for backbone, neck, head, total."""
+    """Rows of (part, parameters, FLOPs) for backbone, neck, head, total.
+
+    Each part is traced on its own inputs: a whole-model trace leaves the
+    last operation of a forward (the heads' final up-sampling) outside every
+    module, so per-module figures from it would miss it.
+    """
     import hyatt_mmpose  # noqa: F401
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = MODELS.build(cfg.model)
     model.eval()
     w, h = input_size or input_size_of(cfg)
-    wrapper = TensorForward(model)
-    with torch.no_grad():
-        analyzer = FlopAnalyzer(wrapper, torch.randn(1, 3, h, w))
-        analyzer.set_op_handle('aten::scaled_dot_product_attention',
-                               sdpa_flop_jit)
-        analyzer.unsupported_ops_warnings(False)
-        analyzer.uncalled_modules_warnings(False)
-        flops = analyzer.by_module()
+    x = torch.randn(1, 3, h, w)
     rows = []
-    for part in ('backbone', 'neck', 'head'):
-        module = getattr(model, part, None)
-        if module is None:
-            continue
-        params = sum(p.numel() for p in module.parameters())
-        rows.append((part, params, flops[f'model.{part}']))
-    rows.append(('total', sum(p.numel() for p in model.parameters()),
-                 flops['']))
+    with torch.no_grad():
+        inputs = (x, )
+        for part in ('backbone', 'neck', 'head'):
+            module = getattr(model, part, None)
+            if module is None:
+                continue
+            params = sum(p.numel() for p in module.parameters())
+            rows.append((part, params, count_flops(module, inputs)))
+            inputs = (module(*inputs), )
+        total = count_flops(TensorForward(model), (x, ))
+    rows.append(('total', sum(p.numel() for p in model.parameters()), total))
     return rows
 
 

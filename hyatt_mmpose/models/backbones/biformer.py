@@ -41,13 +41,13 @@ class BiFormer(BaseModule):
     - ``'hyatt'``: five stages at strides 2 to 32 (widths 64, 128, 320, 512,
       1024), each a 4x4 stride-2 patch embedding, one BiFormer block and an
       :class:`AttentionResidualModule`; keys and values pooled to 4x4 tokens
-      per region. It also outputs a stride-1 feature of the image itself
-      (``image_channels``), which the FFCM neck uses for its correction path.
+      per region. Its output 0 is the input image itself (stride 1), which
+      HYATT-Net's stride-1 heatmap level corrects with (``image_output``).
 
     A custom ``arch`` dict takes the keys ``depths``, ``widths``, ``n_wins``,
     ``topks``, ``kv_per_wins``, ``mlp_ratios`` (per stage, or one value),
     ``head_dim``, ``embed`` (``'conv'`` or ``'patch'``), ``arm`` (bool) and
-    ``image_channels`` (0 for none).
+    ``image_output`` (bool: output 0 is the input image, passed through).
 
     Args:
         arch (str | dict): A preset name or an arch dict.
@@ -55,8 +55,8 @@ class BiFormer(BaseModule):
         n_win (int, optional): Regions per side in every stage, overriding
             the arch's (the ImageNet presets use 7, sized for 224 x 224).
         out_indices (Sequence[int]): Which outputs to return, indexing
-            :attr:`out_channels` / :attr:`out_strides` (the image feature,
-            when present, is output 0).
+            :attr:`out_channels` / :attr:`out_strides` (the input image,
+            with ``image_output``, is output 0).
         frozen_stages (int): Stages (with their embeddings) to freeze, in
             eval mode and without gradients; -1 freezes none.
         drop_path_rate (float): Stochastic depth, rising linearly over the
@@ -85,7 +85,7 @@ class BiFormer(BaseModule):
             mlp_ratios=[8, 8, 8, 4, 4],
             embed='patch',
             arm=True,
-            image_channels=32),
+            image_output=True),
     }
     # Shared by the ImageNet presets, as published.
     imagenet_defaults = dict(
@@ -96,7 +96,7 @@ class BiFormer(BaseModule):
         head_dim=32,
         embed='conv',
         arm=False,
-        image_channels=0)
+        image_output=False)
 
     def __init__(self,
                  arch: Union[str, Dict] = 'tiny',
@@ -133,14 +133,7 @@ class BiFormer(BaseModule):
         self.frozen_stages = frozen_stages
         self.num_stages = num_stages
 
-        image_channels = arch['image_channels']
-        self.image_stem = None
-        if image_channels:
-            self.image_stem = nn.Sequential(
-                nn.Conv2d(in_channels, image_channels, 3, padding=1,
-                          bias=False), nn.BatchNorm2d(image_channels),
-                nn.ReLU(inplace=True))
-
+        self.image_output = bool(arch['image_output'])
         self.embeds = nn.ModuleList()
         self.stages = nn.ModuleList()
         self.arms = nn.ModuleList() if arch['arm'] else None
@@ -168,9 +161,9 @@ class BiFormer(BaseModule):
                 self.arms.append(AttentionResidualModule(width, width))
             prev = width
 
-        self.out_channels = ([image_channels] if image_channels else []) + \
+        self.out_channels = ([in_channels] if self.image_output else []) + \
             list(widths)
-        self.out_strides = ([1] if image_channels else []) + strides
+        self.out_strides = ([1] if self.image_output else []) + strides
         num_outputs = len(self.out_channels)
         for idx in out_indices:
             if not -num_outputs <= idx < num_outputs:
@@ -208,8 +201,6 @@ class BiFormer(BaseModule):
             modules = [self.embeds[i], self.stages[i]]
             if self.arms is not None:
                 modules.append(self.arms[i])
-            if i == 0 and self.image_stem is not None:
-                modules.append(self.image_stem)
             for m in modules:
                 m.eval()
                 for p in m.parameters():
@@ -233,7 +224,7 @@ class BiFormer(BaseModule):
             tuple[Tensor]: For each of :attr:`out_indices`, a map of shape
             ``(N, out_channels[i], ceil(H / out_strides[i]), ...)``.
         """
-        outs = [self.image_stem(x)] if self.image_stem is not None else []
+        outs = [x] if self.image_output else []
         for i in range(self.num_stages):
             x = self.embeds[i](x)
             for block in self.stages[i]:

@@ -1,3 +1,4 @@
 from .ffcm_neck import FFCMNeck
+from .full_resolution_ffcm_neck import FullResolutionFFCMNeck
 
-__all__ = ['FFCMNeck']
+__all__ = ['FFCMNeck', 'FullResolutionFFCMNeck']

@@ -15,7 +15,7 @@ TINY_HYATT = dict(
     head_dim=16,
     embed='patch',
     arm=True,
-    image_channels=8)
+    image_output=True)
 
 
 def expected_side(side: int, stride: int, embed: str) -> int:
@@ -53,11 +53,13 @@ def test_imagenet_preset_widths_and_depths_as_published():
 @pytest.mark.parametrize('size', [(512, 608), (400, 500)])
 def test_hyatt_preset_output_shapes(size):
     model = BiFormer(arch='hyatt', out_indices=(0, 1, 2, 3, 4, 5))
-    assert model.out_channels == [32, 64, 128, 320, 512, 1024]
+    assert model.out_channels == [3, 64, 128, 320, 512, 1024]
     assert model.out_strides == [1, 2, 4, 8, 16, 32]
     model.eval()
+    image = torch.randn(1, 3, *size)
     with torch.no_grad():
-        outs = model(torch.randn(1, 3, *size))
+        outs = model(image)
+    assert outs[0] is image  # output 0: the image, for the stride-1 level
     for out, ch, stride in zip(outs, model.out_channels, model.out_strides):
         assert out.shape == (1, ch, expected_side(size[0], stride, 'patch'),
                              expected_side(size[1], stride, 'patch'))
@@ -89,7 +91,7 @@ def test_frozen_stages_get_no_gradient():
     assert not model.embeds[0][1].training
     outs = model(torch.randn(2, 3, 64, 64))
     sum(o.sum() for o in outs).backward()
-    for module in (model.image_stem, model.embeds[0], model.stages[1],
+    for module in (model.embeds[0], model.stages[1],
                    model.arms[1]):
         assert all(p.grad is None for p in module.parameters())
     assert model.stages[2][0].attn.qkv.weight.grad is not None

@@ -1,0 +1,3 @@
+from .random_scale_rotate_shift import RandomScaleRotateShift
+
+__all__ = ['RandomScaleRotateShift']

@@ -1,0 +1,98 @@
+import pytest
+import torch
+from mmpose.structures import PoseDataSample
+
+from hyatt_mmpose.models import CascadeHeatmapHead, FFCMNeck
+
+from .test_multi_resolution_heatmap_head import INPUT, POINTS, codecs, encode
+
+K = 3
+
+
+def make_head(**kwargs):
+    return CascadeHeatmapHead(
+        in_channels=(8, 3), out_channels=K, feat_channels=6,
+        image_channels=4, decoder=codecs(), **kwargs)
+
+
+def inputs(batch=2):
+    w, h = INPUT
+    return (torch.randn(batch, 8, h // 4, w // 4, requires_grad=True),
+            torch.randn(batch, 3, h, w, requires_grad=True))
+
+
+def test_levels_at_strides_4_2_1():
+    heatmaps = make_head()(inputs())
+    assert [tuple(h.shape) for h in heatmaps] == [
+        (2, K, INPUT[1] // s, INPUT[0] // s) for s in (4, 2, 1)
+    ]
+
+
+def test_stride_1_level_uses_the_stride_2_heatmaps_and_the_image():
+    head = make_head()
+    head.init_weights()
+    fused, image = inputs()
+    h4, h2, h1 = head((fused, image))
+    from_h2, from_h4, from_image = torch.autograd.grad(
+        h1.square().sum(), (h2, h4, image), allow_unused=True)
+    assert from_h2 is not None and from_h2.abs().sum() > 0
+    assert from_h4 is None  # the stride-4 heatmaps are not fed forward
+    assert from_image.abs().sum() > 0
+
+
+def test_every_parameter_gets_a_gradient_in_a_loss_step():
+    head = make_head(loss_weights=(1000., 3000., 3000.))
+    head.init_weights()
+    samples = [encode(POINTS)[0] for _ in range(2)]
+    losses = head.loss(inputs(), samples)
+    assert sorted(losses) == ['loss_kpt_s1', 'loss_kpt_s2', 'loss_kpt_s4']
+    sum(losses.values()).backward()
+    for name, p in head.named_parameters():
+        assert p.grad is not None and p.grad.abs().sum() > 0, name
+
+
+def test_loss_weights_scale_each_level():
+    torch.manual_seed(0)
+    head = make_head(loss_weights=(1000., 3000., 3000.))
+    samples = [encode(POINTS)[0] for _ in range(2)]
+    feats = inputs()
+    losses = head.loss(feats, samples)
+    for level, (pred, weight, stride) in enumerate(
+            zip(head(feats), (1000., 3000., 3000.), (4, 2, 1))):
+        target = torch.stack([s.gt_fields[level].heatmaps for s in samples])
+        torch.testing.assert_close(losses[f'loss_kpt_s{stride}'],
+                                   weight * ((pred - target)**2).mean())
+
+
+def test_released_decoder_size_from_layer_shapes():
+    # Published widths: a 256-channel fused map from stages 2-5 (128, 320,
+    # 512, 1024 channels), a 32-channel image branch, 19 landmarks.
+    k, c, img = 19, 256, 32
+    neck = FFCMNeck([3, 128, 320, 512, 1024], [1, 4, 8, 16, 32], c)
+    head = CascadeHeatmapHead((c, 3), k, c, img, decoder=())
+    conv = lambda i, o, ks=3, bias=True: ks * ks * i * o + (o if bias else 0)  # noqa: E731,E501
+    expected_neck = sum(conv(i, c) for i in (128, 320, 512, 1024)) + conv(c, c)
+    level_s4 = conv(c, c) + conv(c, k, 1)
+    level_s2 = (conv(c, c, 4, bias=False) + 2 * c  # deconvolution + BN
+                + conv(c, c) + conv(c, k, 1))
+    wide = img + c + k  # 307 for ISBI 2015
+    level_s1 = conv(3, img, 1) + 2 * img + conv(wide, wide) + conv(wide, k, 1)
+    count = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
+    assert count(neck) == expected_neck
+    assert count(head) == level_s4 + level_s2 + level_s1
+
+
+def test_image_must_match_the_fused_map():
+    fused, image = inputs()
+    with pytest.raises(ValueError, match='multiple of 32'):
+        make_head()((fused, image[..., :-4]))
+    with pytest.raises(ValueError, match='FFCMNeck'):
+        CascadeHeatmapHead((8, ), K)
+
+
+def test_predict_decodes_the_mean_of_the_levels():
+    head = make_head()
+    head.eval()
+    with torch.no_grad():
+        preds = head.predict(inputs(1), [PoseDataSample()])
+    assert preds[0].keypoints.shape == (1, K, 2)
