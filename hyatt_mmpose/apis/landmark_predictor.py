@@ -124,6 +124,10 @@ class LandmarkPredictor:
             img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
         return RadiographImage(img)
 
+    def _run_session(self, inputs: torch.Tensor) -> List[torch.Tensor]:
+        levels = self.session.run(None, {'inputs': inputs.cpu().numpy()})
+        return [torch.from_numpy(h) for h in levels]
+
     @torch.no_grad()
     def _predict_batch(self, images, spacings) -> List[dict]:
         radiographs = [self._as_radiograph(image) for image in images]
@@ -141,10 +145,13 @@ class LandmarkPredictor:
             samples = self.model.test_step(pseudo_collate(data))
         else:
             batch = self.model.data_preprocessor(pseudo_collate(data), False)
-            levels = self.session.run(
-                None, {'inputs': batch['inputs'].cpu().numpy()})
-            preds = self.model.head.decode(
-                [torch.from_numpy(h) for h in levels])
+            levels = self._run_session(batch['inputs'])
+            test_cfg = self.model.test_cfg
+            if test_cfg.get('flip_test', False):
+                levels = self.model.head.flip_average(
+                    levels, self._run_session(batch['inputs'].flip(-1)),
+                    test_cfg.get('shift_heatmap', False))
+            preds = self.model.head.decode(levels)
             samples = self.model.add_pred_to_datasample(
                 preds, None, batch['data_samples'])
         results = []

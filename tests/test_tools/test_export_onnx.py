@@ -80,3 +80,22 @@ def test_predict_tool_with_onnxruntime(exported, synthetic_root, tmp_path):
     for la, lb in zip(a['landmarks'], b['landmarks']):
         assert la['x_px'] == pytest.approx(lb['x_px'], abs=1e-3)
         assert la['y_px'] == pytest.approx(lb['y_px'], abs=1e-3)
+
+
+def test_flip_test_is_applied_on_both_backends(exported, synthetic_root):
+    from mmengine.config import Config
+    config, checkpoint, out, _ = exported
+    cfg = Config.fromfile(config)
+    cfg.model.test_cfg = dict(flip_test=True, shift_heatmap='exact')
+    paths = [f'{synthetic_root}/images/test_{i:04d}.png' for i in range(2)]
+    flipped = [
+        LandmarkPredictor(cfg, model, backend=backend).predict(paths)
+        for backend, model in (('pytorch', checkpoint),
+                               ('onnxruntime', out))
+    ]
+    plain = LandmarkPredictor(config, out, backend='onnxruntime').predict(
+        paths)
+    for a, b, c in zip(*flipped, plain):
+        np.testing.assert_allclose(a['landmarks_px'], b['landmarks_px'],
+                                   atol=1e-3)
+        assert np.abs(b['landmarks_px'] - c['landmarks_px']).max() > 1e-3

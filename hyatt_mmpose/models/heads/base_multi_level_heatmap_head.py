@@ -121,13 +121,9 @@ class BaseMultiLevelHeatmapHead(BaseHead):
         """
         if test_cfg.get('flip_test', False):
             feats_orig, feats_flip = feats
-            shift = test_cfg.get('shift_heatmap', False)
-            levels = [
-                (h + _flip_back(hf, stride, shift)) * 0.5
-                for h, hf, stride in zip(
-                    self.forward(feats_orig), self.forward(feats_flip),
-                    self.strides)
-            ]
+            levels = self.flip_average(
+                self.forward(feats_orig), self.forward(feats_flip),
+                test_cfg.get('shift_heatmap', False))
         else:
             levels = self.forward(feats)
         preds = self.decode(levels)
@@ -136,6 +132,13 @@ class BaseMultiLevelHeatmapHead(BaseHead):
             finest = levels[self.finest_level].detach()
             return preds, [PixelData(heatmaps=h) for h in finest]
         return preds
+
+    def flip_average(self, levels: List[Tensor], levels_flip: List[Tensor],
+                     shift_heatmap=False) -> List[Tensor]:
+        """Averages each level's heatmaps with those of the mirrored image,
+        mirrored back and shifted as :meth:`predict` describes."""
+        return [(h + _flip_back(hf, stride, shift_heatmap)) * 0.5
+                for h, hf, stride in zip(levels, levels_flip, self.strides)]
 
     def decode(self, levels: List[Tensor]) -> InstanceList:
         """Decodes each level with its codec and combines the coordinates.
