@@ -4,6 +4,17 @@
 # 25 % framing stays. docs/results.md measures the choice of augmentation.
 _base_ = ['./hyatt_cephalometric_cpu-256x320.py']
 
+# the epochs of an hour on one core (its steps are a little quicker)
+max_epochs = 28
+warmup_epochs = max_epochs // 4
+train_cfg = dict(max_epochs=max_epochs)
+param_scheduler = [
+    dict(type='LinearLR', begin=0, end=warmup_epochs, start_factor=1e-5,
+         by_epoch=True, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', begin=0, end=max_epochs, T_max=max_epochs,
+         eta_min=0., by_epoch=True, convert_to_iter_based=True),
+]
+
 model = dict(test_cfg=dict(flip_test=False))
 train_pipeline = [
     dict(type='LoadImage'),
