@@ -17,7 +17,7 @@ param_scheduler = [
 
 model = dict(test_cfg=dict(flip_test=False))
 train_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='LoadRadiograph'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(
         type='RandomBBoxTransform',

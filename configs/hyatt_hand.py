@@ -82,7 +82,7 @@ data_root = 'data/hand/'
 # pipelines: the whole image plus a 25 % margin; a mirrored image keeps
 # every landmark's identity (no swap pairs in the metainfo)
 train_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='LoadRadiograph'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='RandomFlip', direction='horizontal', prob=0.3),
     # brightness and contrast jitter; its saturation and hue steps leave a
@@ -96,7 +96,7 @@ train_pipeline = [
     dict(type='PackPoseInputs')
 ]
 val_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='LoadRadiograph'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='PackPoseInputs')

@@ -84,7 +84,7 @@ data_root = 'data/pelvis/'
 
 # pipelines: the whole image plus a 25 % margin; no flip, as released
 train_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='LoadRadiograph'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     # brightness and contrast jitter; its saturation and hue steps leave a
     # grey radiograph (R = G = B) as it is
@@ -97,7 +97,7 @@ train_pipeline = [
     dict(type='PackPoseInputs')
 ]
 val_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='LoadRadiograph'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='PackPoseInputs')

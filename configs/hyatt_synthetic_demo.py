@@ -84,7 +84,7 @@ data_root = 'data/synthetic/'
 
 # pipelines
 train_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='LoadRadiograph'),
     dict(type='GetBBoxCenterScale', padding=1.0),
     dict(
         type='RandomBBoxTransform',
@@ -96,7 +96,7 @@ train_pipeline = [
     dict(type='PackPoseInputs')
 ]
 val_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='LoadRadiograph'),
     dict(type='GetBBoxCenterScale', padding=1.0),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='PackPoseInputs')

@@ -105,3 +105,15 @@ def test_published_learning_rate_schedule():
         assert lrs[epoch] == pytest.approx(
             base_lr * warm_up * cosine, rel=2e-3, abs=1e-10), epoch
     assert max(lrs.values()) == pytest.approx(3.84e-4, rel=2e-3)
+
+
+@pytest.mark.parametrize('path', CONFIGS,
+                         ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
+def test_landmark_configs_load_images_as_the_predictor_does(path):
+    cfg = Config.fromfile(path)
+    if 'coco' in path:  # natural images: mmpose's loader
+        return
+    for split in ('train', 'val', 'test'):
+        dataset = cfg[f'{split}_dataloader'].dataset
+        for part in dataset.get('datasets', [dataset]):
+            assert part.pipeline[0].type == 'LoadRadiograph', split

@@ -3,16 +3,21 @@
     python tools/predict.py CONFIG CKPT images/ more/*.png one.jpg \\
         --out-dir predictions --spacing 0.1
 
-Reads PNG, JPEG, BMP, TIFF (8 or 16 bit) and DICOM (spacing from its
-PixelSpacing or ImagerPixelSpacing; the JSON says which). For each image it
-writes ``<name>.json`` (landmarks in pixels, and in mm where the spacing is
-known; names; peak scores) and ``<name>_overlay.png``
-(numbered landmarks, names in a legend), and for the run
-``landmarks.csv``. Models whose landmarks include the ISBI 2015 ones also
-get the eight cephalometric measurements and their classes, and with
-``--draw-planes`` the planes they use on the overlay. A file that
-cannot be read does not stop the run: it is listed at the end and the exit
-status is 1.
+Reads PNG, JPEG, BMP, TIFF (8 or 16 bit) and DICOM (with or without the
+.dcm extension; spacing from its PixelSpacing, else ImagerPixelSpacing
+corrected by EstimatedRadiographicMagnificationFactor; the JSON says which
+tags). For each image it writes ``<name>.json`` (landmarks in pixels, and in
+mm where the spacing is known; names; peak scores; flags on landmarks not to
+be trusted) and ``<name>_overlay.png`` (numbered landmarks, names in a
+legend), and for the run ``landmarks.csv``. Outputs keep the images' folders
+relative to their common folder, so equal names never overwrite each other
+(``ceph.png`` beside ``ceph.jpg`` become ``ceph_png`` and ``ceph_jpg``).
+Models whose landmarks include the ISBI 2015 ones also get the eight
+cephalometric measurements and their classes, and with ``--draw-planes``
+the planes they use on the overlay. A file that cannot be read does not
+stop the run: it is listed at the end and the exit status is 1; files of a
+folder that are not images, and spacing tags that cannot be used, are listed
+too.
 """
 import argparse
 import csv
@@ -27,6 +32,7 @@ from mmengine.utils import ProgressBar
 
 from hyatt_mmpose.analysis import classify, landmark_indices, measure
 from hyatt_mmpose.apis import LandmarkPredictor, read_radiograph
+from hyatt_mmpose.datasets import is_dicom
 from hyatt_mmpose.utils import atomic_write
 from hyatt_mmpose.visualization import (add_legend, draw_landmarks,
                                         draw_planes)
@@ -35,70 +41,118 @@ IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff',
                     '.dcm')
 
 
-def expand_inputs(inputs) -> list:
-    """Files, folders (their images) and globs, in order, without repeats."""
-    paths = []
+def expand_inputs(inputs):
+    """Files, folders (their images) and globs, in order, without repeats.
+
+    Returns:
+        tuple[list[str], list[str]]: the images, and the files of folders
+        that were left out because they are not images.
+    """
+    paths, skipped = [], []
     for item in inputs:
         if osp.isdir(item):
-            found = sorted(
-                osp.join(item, f) for f in os.listdir(item)
-                if f.lower().endswith(IMAGE_EXTENSIONS))
+            found = []
+            for name in sorted(os.listdir(item)):
+                path = osp.join(item, name)
+                if not osp.isfile(path):
+                    continue
+                if name.lower().endswith(IMAGE_EXTENSIONS) or is_dicom(path):
+                    found.append(path)
+                else:
+                    skipped.append(path)
         elif any(c in item for c in '*?['):
             found = sorted(glob.glob(item))
         else:
             found = [item]
         paths += [p for p in found if p not in paths]
-    return paths
+    return paths, skipped
+
+
+def output_names(paths) -> dict:
+    """Each image's output path without extension, relative to the output
+    folder: its folder relative to the images' common folder, and its name;
+    names that would still collide (``a.png``, ``a.jpg``) keep their
+    extension (``a_png``, ``a_jpg``)."""
+    absolute = [osp.abspath(p) for p in paths]
+    common = osp.commonpath([osp.dirname(p) for p in absolute])
+    stems = {
+        p: osp.splitext(osp.relpath(a, common))[0]
+        for p, a in zip(paths, absolute)
+    }
+    counts = {}
+    for stem in stems.values():
+        counts[stem] = counts.get(stem, 0) + 1
+    return {
+        p: stem if counts[stem] == 1 else
+        stem + '_' + osp.splitext(p)[1].lstrip('.').lower()
+        for p, stem in stems.items()
+    }
 
 
 def cephalometry(result: dict):
-    """Measurements and classes, for models with the ISBI landmarks."""
+    """Measurements and classes, for models with the ISBI landmarks; a
+    string saying why not when a landmark they need is flagged."""
     try:
-        landmark_indices(result['names'])
+        used = landmark_indices(result['names'])
     except ValueError:
         return None
     if result['pixel_spacing'] is None:
         return None
+    flags = result.get('flags') or [[]] * len(result['names'])
+    untrusted = [n for n, i in used.items() if flags[i]]
+    if untrusted:
+        return ('not computed: landmarks not to be trusted: ' +
+                ', '.join(untrusted))
     values = measure(result['landmarks_px'], result['pixel_spacing'],
                      result['names'])
     return dict(values=values, classes=classify(values))
 
 
-def save_result(result: dict, image, out_dir: str,
+def save_result(result: dict, image, out_dir: str, name: str,
                 draw_ceph_planes: bool = False) -> dict:
     """Writes the image's JSON and its overlay over ``image`` (BGR, as
-    read); returns its CSV row."""
-    stem = osp.splitext(osp.basename(result['image_path']))[0]
+    read) as ``out_dir/name.json`` and ``out_dir/name_overlay.png``;
+    returns its CSV row."""
+    flags = result.get('flags') or [[]] * len(result['names'])
     record = dict(
         image=result['image_path'],
         pixel_spacing=None if result['pixel_spacing'] is None else
         result['pixel_spacing'].tolist(),
         spacing_source=result.get('spacing_source'),
+        warnings=list(result.get('warnings') or []),
         landmarks=[
-            dict(name=name, x_px=float(px[0]), y_px=float(px[1]),
+            dict(name=n, x_px=float(px[0]), y_px=float(px[1]),
                  x_mm=None if mm is None else float(mm[0]),
                  y_mm=None if mm is None else float(mm[1]),
-                 score=float(score))
-            for name, px, mm, score in zip(
+                 score=float(score), flags=list(flag))
+            for n, px, mm, score, flag in zip(
                 result['names'], result['landmarks_px'],
                 result['landmarks_mm'] if result['landmarks_mm'] is not None
-                else [None] * len(result['names']), result['scores'])
+                else [None] * len(result['names']), result['scores'], flags)
         ])
     ceph = cephalometry(result)
-    if ceph is not None:
+    if isinstance(ceph, str):
+        record['cephalometry'] = None
+        record['cephalometry_note'] = ceph
+    elif ceph is not None:
         record['cephalometry'] = ceph
-    with atomic_write(osp.join(out_dir, f'{stem}.json')) as f:
+    with atomic_write(osp.join(out_dir, f'{name}.json')) as f:
         json.dump(record, f, indent=2)
     if draw_ceph_planes:
         image = draw_planes(image, result['landmarks_px'], result['names'])
     overlay = add_legend(
-        draw_landmarks(image, result['landmarks_px']), result['names'])
-    cv2.imwrite(osp.join(out_dir, f'{stem}_overlay.png'), overlay)
+        draw_landmarks(image, result['landmarks_px'],
+                       flagged=[bool(f) for f in flags]), result['names'],
+        [', '.join(f).replace('_', ' ') for f in flags])
+    with atomic_write(osp.join(out_dir, f'{name}_overlay.png'), 'wb') as f:
+        f.write(cv2.imencode('.png', overlay)[1].tobytes())
     row = dict(image=result['image_path'])
     for lm in record['landmarks']:
         row[f'{lm["name"]}_x'] = lm['x_px']
         row[f'{lm["name"]}_y'] = lm['y_px']
-    if ceph is not None:
+    row['flagged'] = '; '.join(f'{lm["name"]} ({", ".join(lm["flags"])})'
+                               for lm in record['landmarks'] if lm['flags'])
+    if isinstance(ceph, dict):
         for m, v in ceph['values'].items():
             row[m] = v
             row[f'{m}_class'] = ceph['classes'][m]
@@ -135,13 +189,17 @@ def main(argv=None) -> int:
         help='draw the cephalometric planes (SN, FH, palatal, mandibular, '
         'AB, facial) on the overlays')
     args = parser.parse_args(argv)
-    paths = expand_inputs(args.inputs)
+    if args.spacing is not None and not args.spacing > 0:
+        parser.error(f'--spacing must be a positive number of mm per pixel, '
+                     f'got {args.spacing}')
+    paths, skipped = expand_inputs(args.inputs)
     if not paths:
         sys.exit('error: no images found in ' + ' '.join(args.inputs))
+    names = output_names(paths)
     os.makedirs(args.out_dir, exist_ok=True)
     predictor = LandmarkPredictor(args.config, args.checkpoint, args.device,
                                   args.batch_size, args.backend)
-    rows, failed = [], []
+    rows, failed, warned = [], [], []
     progress = ProgressBar(len(paths)) if len(paths) > 1 else None
     for start in range(0, len(paths), args.batch_size):
         # Each file is read once; a bad one is reported and costs only
@@ -159,9 +217,10 @@ def main(argv=None) -> int:
         results = predictor.predict([r for _, r in read], args.spacing)
         for (path, radiograph), result in zip(read, results):
             result['image_path'] = path
+            warned += result['warnings']
             rows.append(
                 save_result(result, radiograph.image, args.out_dir,
-                            args.draw_planes))
+                            names[path], args.draw_planes))
             if progress:
                 progress.update()
     if rows:
@@ -170,6 +229,16 @@ def main(argv=None) -> int:
             write_csv(f, rows)
     print(f'\n{len(rows)} of {len(paths)} images done; results in '
           f'{args.out_dir}')
+    flagged = sum(1 for row in rows if row['flagged'])
+    if flagged:
+        print(f'{flagged} with landmarks not to be trusted (see "flags" in '
+              'their JSON, "flagged" in the CSV)')
+    for title, items in (('not images, left out', skipped),
+                         ('spacing not used', warned)):
+        if items:
+            print(f'{len(items)} {title}:')
+            for item in items:
+                print(f'  {item}')
     if failed:
         print(f'{len(failed)} could not be read:')
         for message in failed:

@@ -1,6 +1,5 @@
 from typing import List, Sequence, Union
 
-import cv2
 import numpy as np
 import torch
 from mmengine.config import Config
@@ -11,7 +10,9 @@ from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from mmpose.registry import DATASETS, MODELS
 
 from ..datasets import parse_pixel_spacing
-from .image_io import RadiographImage, read_radiograph
+from ..datasets.image_io import (RadiographImage, as_bgr_uint8,
+                                read_radiograph)
+from .landmark_checks import landmark_flags
 
 ImageInput = Union[str, np.ndarray, RadiographImage]
 
@@ -91,10 +92,13 @@ class LandmarkPredictor:
         Returns:
             list[dict]: per image, ``landmarks_px`` ``(K, 2)`` in original
             pixels, ``landmarks_mm`` (or None without spacing), ``scores``
-            ``(K,)`` (the heatmap peaks), ``names``, ``pixel_spacing``,
-            ``spacing_source`` (``'given'``, the DICOM tag it was read from,
-            or None) and ``image_path`` (None for arrays). A spacing given
-            here overrides the file's.
+            ``(K,)`` (the heatmap peaks), ``flags`` (per landmark, why not to
+            trust it: ``'outside_image'``, ``'no_peak'``; see
+            :func:`landmark_flags`), ``names``, ``pixel_spacing``,
+            ``spacing_source`` (``'given'``, the DICOM tags it was read from,
+            or None), ``warnings`` (about the file's spacing tags) and
+            ``image_path`` (None for arrays). A spacing given here overrides
+            the file's.
         """
         single = isinstance(images, (str, np.ndarray, RadiographImage))
         images = [images] if single else list(images)
@@ -114,15 +118,12 @@ class LandmarkPredictor:
 
     @staticmethod
     def _as_radiograph(image: ImageInput) -> RadiographImage:
-        """A path is read; an array is taken as the image itself."""
+        """A path is read; an array follows the same pixel rules."""
         if isinstance(image, str):
             return read_radiograph(image)
         if isinstance(image, RadiographImage):
             return image
-        img = np.asarray(image)
-        if img.ndim == 2:
-            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-        return RadiographImage(img)
+        return RadiographImage(as_bgr_uint8(image, 'array'))
 
     def _run_session(self, inputs: torch.Tensor) -> List[torch.Tensor]:
         levels = self.session.run(None, {'inputs': inputs.cpu().numpy()})
@@ -165,14 +166,19 @@ class LandmarkPredictor:
             else:
                 spacing = radiograph.pixel_spacing
                 source = radiograph.spacing_source
+            scores = np.asarray(sample.pred_instances.keypoint_scores)[0]
             results.append(
                 dict(
                     image_path=image if isinstance(image, str) else None,
                     names=list(self.names),
                     landmarks_px=px,
                     landmarks_mm=None if spacing is None else px * spacing,
-                    scores=np.asarray(
-                        sample.pred_instances.keypoint_scores)[0],
+                    scores=scores,
+                    flags=landmark_flags(px, scores,
+                                         radiograph.image.shape[:2]),
                     pixel_spacing=spacing,
-                    spacing_source=source))
+                    spacing_source=source,
+                    # a spacing given here replaces the file's tags
+                    warnings=[] if source == 'given' else list(
+                        radiograph.warnings)))
         return results

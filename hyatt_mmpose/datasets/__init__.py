@@ -3,11 +3,14 @@ from .anatomical_datasets import (AarizDataset, CephAdoAduDataset,
                                   ISBI2015Dataset, PelvisDataset,
                                   SyntheticLandmarkDataset)
 from .landmark_dataset import LandmarkDataset, parse_pixel_spacing
-from .transforms import RandomScaleRotateShift
+from .image_io import (RadiographImage, as_bgr_uint8, is_dicom,
+                       read_radiograph)
+from .transforms import LoadRadiograph, RandomScaleRotateShift
 
 __all__ = [
     'LandmarkDataset', 'parse_pixel_spacing', 'ISBI2015Dataset',
     'AarizDataset', 'CLDetection2023Dataset', 'HandXrayDataset',
     'CephAdoAduDataset', 'PelvisDataset', 'SyntheticLandmarkDataset',
-    'RandomScaleRotateShift'
+    'RadiographImage', 'as_bgr_uint8', 'is_dicom', 'read_radiograph',
+    'LoadRadiograph', 'RandomScaleRotateShift'
 ]

@@ -5,13 +5,15 @@ import numpy as np
 
 GT_COLOUR = (0, 200, 0)  # BGR: ground truth in green
 PRED_COLOUR = (0, 0, 255)  # prediction in red
+FLAG_COLOUR = (0, 165, 255)  # untrusted prediction in orange
 
 
 def draw_landmarks(image: np.ndarray,
                    pred: np.ndarray,
                    gt: Optional[np.ndarray] = None,
                    errors: Optional[Sequence[float]] = None,
-                   unit: str = 'mm') -> np.ndarray:
+                   unit: str = 'mm',
+                   flagged: Optional[Sequence[bool]] = None) -> np.ndarray:
     """Draws numbered landmarks, and their ground truth and errors if given.
 
     Args:
@@ -22,6 +24,8 @@ def draw_landmarks(image: np.ndarray,
         errors (Sequence[float], optional): Each landmark's error, written
             next to its number (NaN: not annotated).
         unit (str): The unit of ``errors``.
+        flagged (Sequence[bool], optional): Landmarks not to be trusted,
+            drawn as an orange cross instead of a red dot.
 
     Returns:
         np.ndarray: A BGR copy with the drawing, ``(H, W, 3)`` uint8.
@@ -41,7 +45,11 @@ def draw_landmarks(image: np.ndarray,
             g = (int(round(gt[k][0])), int(round(gt[k][1])))
             cv2.line(canvas, g, p, (0, 255, 255), thickness, cv2.LINE_AA)
             cv2.circle(canvas, g, radius, GT_COLOUR, -1, cv2.LINE_AA)
-        cv2.circle(canvas, p, radius, PRED_COLOUR, -1, cv2.LINE_AA)
+        if flagged is not None and flagged[k]:
+            cv2.drawMarker(canvas, p, FLAG_COLOUR, cv2.MARKER_TILTED_CROSS,
+                           4 * radius, thickness + 1, cv2.LINE_AA)
+        else:
+            cv2.circle(canvas, p, radius, PRED_COLOUR, -1, cv2.LINE_AA)
         label = str(k + 1)
         if errors is not None and np.isfinite(errors[k]):
             label += f': {errors[k]:.1f} {unit}'
@@ -51,8 +59,12 @@ def draw_landmarks(image: np.ndarray,
     return canvas
 
 
-def add_legend(image: np.ndarray, names: Sequence[str]) -> np.ndarray:
-    """The image with a panel on its right listing ``k: name``."""
+def add_legend(image: np.ndarray, names: Sequence[str],
+               notes: Optional[Sequence[str]] = None) -> np.ndarray:
+    """The image with a panel on its right listing ``k: name``, followed
+    in orange by a landmark's note (e.g. why it is not trusted) if any."""
+    notes = notes or [''] * len(names)
+    names = [f'{n} ({note})' if note else n for n, note in zip(names, notes)]
     h = image.shape[0]
     scale = max(image.shape[:2]) / 800
     font = 0.4 * max(scale, 0.5)
@@ -67,7 +79,8 @@ def add_legend(image: np.ndarray, names: Sequence[str]) -> np.ndarray:
         x = (k // rows) * col_w + 6
         y = (k % rows + 1) * line
         cv2.putText(panel, f'{k + 1}: {name}', (x, y),
-                    cv2.FONT_HERSHEY_SIMPLEX, font, (255, 255, 255),
+                    cv2.FONT_HERSHEY_SIMPLEX, font,
+                    FLAG_COLOUR if notes[k] else (255, 255, 255),
                     thickness, cv2.LINE_AA)
     return np.hstack([image, panel])
 

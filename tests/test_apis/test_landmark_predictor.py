@@ -4,7 +4,7 @@ import pytest
 
 from hyatt_mmpose.apis import LandmarkPredictor
 
-from .dicom_files import write_dicom
+from ..dicom_files import write_dicom
 
 
 def test_path_and_array_give_the_same_landmarks_in_mm(tiny_checkpoint,
@@ -68,3 +68,21 @@ def test_png_16_bit_and_dicom_give_the_same_landmarks(tiny_checkpoint,
     assert results[0]['landmarks_mm'] is None
     given = predictor.predict(dcm, pixel_spacing=0.5)[0]
     assert given['spacing_source'] == 'given'
+
+
+def test_uint16_array_and_file_give_the_same_landmarks(
+        tiny_checkpoint, synthetic_root, tmp_path):
+    config, checkpoint = tiny_checkpoint
+    grey = cv2.imread(f'{synthetic_root}/images/test_0002.png',
+                      cv2.IMREAD_GRAYSCALE)
+    twelve_bit = grey.astype(np.uint16) * 16  # 12-bit values in 16 bits
+    path = str(tmp_path / 'ceph12.png')
+    cv2.imwrite(path, twelve_bit)
+    predictor = LandmarkPredictor(config, checkpoint, batch_size=1)
+    from_file, from_array, from_8bit = (
+        predictor.predict(x)[0] for x in (path, twelve_bit, grey))
+    np.testing.assert_allclose(from_array['landmarks_px'],
+                               from_file['landmarks_px'], atol=1e-6)
+    # 16 * v / 4095 * 255 is v within rounding: the 8-bit image's answer
+    np.testing.assert_allclose(from_file['landmarks_px'],
+                               from_8bit['landmarks_px'], atol=0.5)

@@ -61,7 +61,7 @@ def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
         landmarks_px=points, landmarks_mm=points * 0.1, scores=np.ones(19),
         pixel_spacing=np.array([0.1, 0.1]))
     image = cv2.imread(result['image_path'])
-    row = predict_tool.save_result(result, image, str(tmp_path),
+    row = predict_tool.save_result(result, image, str(tmp_path), '001',
                                    draw_ceph_planes=True)
     record = json.load(open(tmp_path / '001.json'))
     assert record['cephalometry']['classes'] == dict(
@@ -76,3 +76,105 @@ def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
     # A model without these landmarks gets neither.
     result['names'] = landmark_names('synthetic')
     assert predict_tool.cephalometry(result) is None
+
+
+def run(config, checkpoint, inputs, out, *extra):
+    return predict_tool.main(
+        [config, checkpoint, *map(str, inputs), '--out-dir', str(out),
+         *extra])
+
+
+def test_equal_names_never_overwrite_each_other(tiny_checkpoint,
+                                                synthetic_root, tmp_path,
+                                                capsys):
+    from ..dicom_files import write_dicom
+    config, checkpoint = tiny_checkpoint
+    grey = cv2.imread(f'{synthetic_root}/images/test_0000.png',
+                      cv2.IMREAD_GRAYSCALE)
+    for folder in ('p1', 'p2'):
+        (tmp_path / folder).mkdir()
+        write_dicom(tmp_path / folder / 'IM0001.dcm',
+                    grey.astype(np.uint16) * 257, window=(32767.5, 65535))
+    # a DICOM without extension, found by its preamble
+    write_dicom(tmp_path / 'p2' / 'IM0002', grey.astype(np.uint16) * 257,
+                window=(32767.5, 65535))
+    (tmp_path / 'p2' / 'notes.txt').write_text('not an image')
+    shutil.copy(f'{synthetic_root}/images/test_0001.png',
+                tmp_path / 'p1' / 'ceph.png')
+    cv2.imwrite(str(tmp_path / 'p1' / 'ceph.jpg'),
+                cv2.imread(f'{synthetic_root}/images/test_0002.png'))
+    out = tmp_path / 'out'
+    assert run(config, checkpoint,
+               [tmp_path / 'p1', tmp_path / 'p2'], out) == 0
+    for name in ('p1/IM0001', 'p2/IM0001', 'p2/IM0002', 'p1/ceph_png',
+                 'p1/ceph_jpg'):
+        record = json.load(open(out / f'{name}.json'))
+        assert osp.exists(out / f'{name}_overlay.png')
+        assert record['image'].endswith(
+            name.replace('_png', '.png').replace('_jpg', '.jpg')
+            .replace('IM0001', 'IM0001.dcm'))
+    rows = list(csv.DictReader(open(out / 'landmarks.csv')))
+    assert len(rows) == 5
+    printed = capsys.readouterr().out
+    assert '5 of 5 images done' in printed
+    assert '1 not images, left out' in printed and 'notes.txt' in printed
+
+
+def test_bad_spacing_tag_costs_that_file_its_mm_only(
+        tiny_checkpoint, synthetic_root, tmp_path, capsys):
+    from ..dicom_files import write_dicom
+    config, checkpoint = tiny_checkpoint
+    grey = cv2.imread(f'{synthetic_root}/images/test_0000.png',
+                      cv2.IMREAD_GRAYSCALE)
+    images = tmp_path / 'in'
+    images.mkdir()
+    bad = write_dicom(images / 'bad.dcm', grey.astype(np.uint16) * 257,
+                      window=(32767.5, 65535), PixelSpacing='0.1')
+    write_dicom(images / 'good.dcm', grey.astype(np.uint16) * 257,
+                window=(32767.5, 65535), pixel_spacing=(0.2, 0.2))
+    out = tmp_path / 'out'
+    with pytest.warns(UserWarning, match='PixelSpacing'):
+        assert run(config, checkpoint, [images], out) == 0
+    bad_record = json.load(open(out / 'bad.json'))
+    good_record = json.load(open(out / 'good.json'))
+    assert bad_record['pixel_spacing'] is None
+    assert all(lm['x_mm'] is None for lm in bad_record['landmarks'])
+    assert bad_record['warnings'][0].startswith(bad)
+    assert good_record['spacing_source'] == 'PixelSpacing'
+    assert good_record['landmarks'][0]['x_mm'] == pytest.approx(
+        good_record['landmarks'][0]['x_px'] * 0.2)
+    assert 'spacing not used' in capsys.readouterr().out
+    # spacing typed by hand gets the same check
+    with pytest.raises(SystemExit):
+        run(config, checkpoint, [images], out, '--spacing', '0')
+
+
+def test_landmarks_outside_the_image_are_flagged(tiny_checkpoint,
+                                                 synthetic_root, tmp_path):
+    config, checkpoint = tiny_checkpoint
+    strip = cv2.resize(
+        cv2.imread(f'{synthetic_root}/images/test_0000.png'), (2000, 60))
+    cv2.imwrite(str(tmp_path / 'strip.png'), strip)
+    out = tmp_path / 'out'
+    assert run(config, checkpoint, [tmp_path / 'strip.png'], out) == 0
+    record = json.load(open(out / 'strip.json'))
+    outside = [
+        lm['name'] for lm in record['landmarks']
+        if not (-0.5 <= lm['x_px'] <= 1999.5 and -0.5 <= lm['y_px'] <= 59.5)
+    ]
+    assert outside  # the model puts most of them on the padding
+    assert outside == [lm['name'] for lm in record['landmarks']
+                       if 'outside_image' in lm['flags']]
+    row, = csv.DictReader(open(out / 'landmarks.csv'))
+    assert all(f'{name} (outside_image' in row['flagged']
+               for name in outside)
+
+
+def test_flags_of_hand_made_landmarks():
+    from hyatt_mmpose.apis import landmark_flags
+    points = np.array([[0., 0.], [-0.6, 5.], [9.4, 4.], [5., 10.],
+                       [np.nan, 1.], [3., 3.]])
+    scores = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.])
+    assert landmark_flags(points, scores, (10, 10)) == [
+        [], ['outside_image'], [], ['outside_image'], ['outside_image'],
+        ['no_peak']]

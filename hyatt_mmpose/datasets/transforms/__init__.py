@@ -1,3 +1,4 @@
+from .load_radiograph import LoadRadiograph
 from .random_scale_rotate_shift import RandomScaleRotateShift
 
-__all__ = ['RandomScaleRotateShift']
+__all__ = ['LoadRadiograph', 'RandomScaleRotateShift']

@@ -2,9 +2,9 @@ import cv2
 import numpy as np
 import pytest
 
-from hyatt_mmpose.apis import read_radiograph
+from hyatt_mmpose.datasets import read_radiograph
 
-from .dicom_files import write_dicom
+from ..dicom_files import write_dicom
 
 
 @pytest.fixture

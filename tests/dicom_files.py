@@ -8,8 +8,9 @@ from pydicom.uid import (ExplicitVRLittleEndian, SecondaryCaptureImageStorage,
 def write_dicom(path, pixels: np.ndarray, frames: int = 1,
                 photometric: str = 'MONOCHROME2', window=None,
                 pixel_spacing=None, imager_pixel_spacing=None,
-                bits_stored: int = 16) -> str:
-    """A single- (or multi-) frame monochrome DICOM, 16 bits allocated."""
+                bits_stored: int = 16, **tags) -> str:
+    """A single- (or multi-) frame monochrome DICOM, 16 bits allocated;
+    ``tags`` are set as they are (e.g. a malformed ``PixelSpacing``)."""
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = SecondaryCaptureImageStorage
     meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -34,6 +35,8 @@ def write_dicom(path, pixels: np.ndarray, frames: int = 1,
         ds.PixelSpacing = list(pixel_spacing)
     if imager_pixel_spacing is not None:
         ds.ImagerPixelSpacing = list(imager_pixel_spacing)
+    for keyword, value in tags.items():
+        setattr(ds, keyword, value)
     ds.PixelData = pixels.astype(np.uint16).tobytes()
     ds.save_as(str(path), enforce_file_format=True)
     return str(path)

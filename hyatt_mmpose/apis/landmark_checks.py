@@ -1,0 +1,35 @@
+from typing import List, Tuple
+
+import numpy as np
+
+OUTSIDE_IMAGE = 'outside_image'
+NO_PEAK = 'no_peak'
+
+
+def landmark_flags(landmarks_px: np.ndarray, scores: np.ndarray,
+                   image_shape: Tuple[int, int]) -> List[List[str]]:
+    """Why each landmark should not be trusted as a position, if it should
+    not: the reasons, an empty list for a landmark without any.
+
+    - ``'outside_image'``: the point lies outside the image's pixels (the
+      model put it on the padding around the image);
+    - ``'no_peak'``: its heatmaps have no positive maximum, so the position
+      is where the decoder landed on a flat or negative map.
+
+    Args:
+        landmarks_px (np.ndarray): ``(K, 2)`` ``(x, y)`` in image pixels.
+        scores (np.ndarray): ``(K,)`` heatmap peak values.
+        image_shape (tuple[int, int]): ``(H, W)`` of the image.
+
+    Returns:
+        list[list[str]]: One list of reasons per landmark.
+    """
+    h, w = image_shape
+    points = np.asarray(landmarks_px, dtype=np.float64)
+    # pixel centres run from 0 to W - 1; their edges half a pixel further
+    outside = ~np.all(np.isfinite(points), axis=1) | \
+        (points[:, 0] < -0.5) | (points[:, 0] > w - 0.5) | \
+        (points[:, 1] < -0.5) | (points[:, 1] > h - 0.5)
+    no_peak = ~(np.asarray(scores, dtype=np.float64) > 0)
+    return [[reason for reason, bad in ((OUTSIDE_IMAGE, o), (NO_PEAK, n))
+             if bad] for o, n in zip(outside, no_peak)]

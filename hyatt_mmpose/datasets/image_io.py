@@ -1,0 +1,201 @@
+"""Reading radiographs: PNG, JPEG, BMP, TIFF (8 or 16 bit), DICOM and arrays.
+
+One set of rules for every way an image comes in (a file in a dataset, a
+file or an array given to the predictor), so that a model sees the same
+pixels in training, testing and prediction.
+"""
+import os.path as osp
+import warnings
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+import cv2
+import numpy as np
+
+from .landmark_dataset import parse_pixel_spacing
+
+
+@dataclass
+class RadiographImage:
+    """An image ready for the model, and what the file says of its pixels.
+
+    Attributes:
+        image (np.ndarray): ``(H, W, 3)`` BGR uint8.
+        pixel_spacing (np.ndarray, optional): ``[x, y]`` mm per pixel in the
+            patient's plane, from the file (DICOM); None if it does not say
+            or says something unusable.
+        spacing_source (str, optional): The DICOM tags it came from, e.g.
+            ``'PixelSpacing'`` or ``'ImagerPixelSpacing /
+            EstimatedRadiographicMagnificationFactor'``.
+        warnings (list[str]): What was wrong with the file's spacing tags,
+            each naming the file and the tag.
+    """
+    image: np.ndarray
+    pixel_spacing: Optional[np.ndarray] = None
+    spacing_source: Optional[str] = None
+    warnings: List[str] = field(default_factory=list)
+
+
+def to_uint8(pixels: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Linear window ``[low, high]`` to 0..255."""
+    scale = 255.0 / max(high - low, 1e-6)
+    scaled = (pixels.astype(np.float64) - low) * scale
+    return np.clip(np.round(scaled), 0, 255).astype(np.uint8)
+
+
+def as_bgr_uint8(pixels: np.ndarray, name: str) -> np.ndarray:
+    """The model's ``(H, W, 3)`` BGR uint8 image from decoded pixels.
+
+    The rules, the same for files and arrays: uint8 is kept; uint16 maps
+    0..4095 (12-bit data stored in 16 bits, as radiographs often are, when
+    no value exceeds 4095) or else 0..65535 to 0..255; other numeric types
+    map their min..max. Grey images become three equal channels; a fourth
+    (alpha) channel is dropped.
+
+    Args:
+        pixels (np.ndarray): ``(H, W)``, ``(H, W, 1)``, ``(H, W, 3)`` (BGR)
+            or ``(H, W, 4)``.
+        name (str): The file (or ``'array'``) for error messages.
+
+    Raises:
+        ValueError: another shape, an empty or non-numeric array, or
+            values that are not finite.
+    """
+    pixels = np.asarray(pixels)
+    if pixels.ndim == 3 and pixels.shape[2] in (1, 4):
+        pixels = pixels[..., 0] if pixels.shape[2] == 1 else pixels[..., :3]
+    if pixels.ndim not in (2, 3) or (pixels.ndim == 3
+                                     and pixels.shape[2] != 3) \
+            or pixels.size == 0:
+        raise ValueError(f'{name}: pixels of shape {pixels.shape}; give '
+                         '(H, W) grey or (H, W, 3) BGR')
+    if pixels.dtype == np.uint16:
+        pixels = to_uint8(pixels, 0, 4095 if pixels.max() < 4096 else 65535)
+    elif pixels.dtype == bool or not np.issubdtype(pixels.dtype, np.number):
+        raise ValueError(f'{name}: pixels of type {pixels.dtype}; give '
+                         'uint8, uint16 or another numeric type')
+    elif pixels.dtype != np.uint8:
+        if not np.all(np.isfinite(pixels)):
+            raise ValueError(f'{name}: pixels that are not finite (NaN or '
+                             'infinity)')
+        pixels = to_uint8(pixels, float(pixels.min()), float(pixels.max()))
+    if pixels.ndim == 2:
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR)
+    return np.ascontiguousarray(pixels)
+
+
+def is_dicom(path: str) -> bool:
+    """A DICOM file, by its ``DICM`` preamble (any extension) or ``.dcm``."""
+    with open(path, 'rb') as f:
+        f.seek(128)
+        return f.read(4) == b'DICM' or path.lower().endswith('.dcm')
+
+
+def _dicom_spacing(ds, path: str) -> Tuple[Optional[np.ndarray],
+                                           Optional[str], List[str]]:
+    """Patient-plane ``[x, y]`` spacing, the tags it came from, warnings.
+
+    ``PixelSpacing`` is used as given; ``ImagerPixelSpacing`` (at the
+    detector) is divided by ``EstimatedRadiographicMagnificationFactor``
+    when the file gives one. The first tag present decides: if it is
+    unusable the file gets no spacing (never a guess, never 0 mm).
+    """
+    for tag in ('PixelSpacing', 'ImagerPixelSpacing'):
+        if tag not in ds:
+            continue
+        element = ds[tag]
+        values = (list(element.value) if element.VM > 1 else
+                  [element.value] if element.VM == 1 else [])
+        try:
+            if len(values) != 2:
+                raise ValueError(f'{len(values)} value(s)')
+            # DICOM gives (row, column) spacing: y first.
+            spacing = parse_pixel_spacing(
+                [float(values[1]), float(values[0])], tag)
+        except (TypeError, ValueError):
+            return None, None, [
+                f'{path}: {tag} is {element.value!r}, not two positive '
+                'numbers (row, column) in mm; no mm values for this file']
+        source = tag
+        if tag == 'ImagerPixelSpacing':
+            factor = ds.get('EstimatedRadiographicMagnificationFactor')
+            if factor is not None:
+                try:
+                    factor = float(factor)
+                except (TypeError, ValueError):
+                    factor = float('nan')
+                if not np.isfinite(factor) or factor <= 0:
+                    return None, None, [
+                        f'{path}: EstimatedRadiographicMagnificationFactor '
+                        f'is {ds.EstimatedRadiographicMagnificationFactor!r}'
+                        ', not a positive number; no mm values for this '
+                        'file']
+                spacing = spacing / factor
+                source += ' / EstimatedRadiographicMagnificationFactor'
+        return spacing, source, []
+    return None, None, []
+
+
+def _read_dicom(path: str) -> RadiographImage:
+    import pydicom
+    from pydicom.pixels import apply_modality_lut
+    try:
+        ds = pydicom.dcmread(path)
+        frames = int(getattr(ds, 'NumberOfFrames', 1) or 1)
+        if frames > 1:
+            raise ValueError(f'{path}: a multi-frame DICOM ({frames} '
+                             'frames); give one frame per file')
+        pixels = apply_modality_lut(ds.pixel_array, ds).astype(np.float64)
+    except ValueError as err:
+        if str(err).startswith(path):
+            raise
+        raise ValueError(f'{path}: a DICOM that cannot be read ({err})') \
+            from err
+    except Exception as err:
+        raise ValueError(f'{path}: a DICOM that cannot be read ({err})') \
+            from err
+    if pixels.ndim != 2:
+        raise ValueError(f'{path}: DICOM pixels of shape {pixels.shape}; '
+                         'only single-frame monochrome images are supported')
+    center, width = ds.get('WindowCenter'), ds.get('WindowWidth')
+    if center is not None and width is not None:
+        # Multi-valued windows: the first is the default one.
+        center = float(center[0] if ds['WindowCenter'].VM > 1 else center)
+        width = float(width[0] if ds['WindowWidth'].VM > 1 else width)
+        low, high = center - width / 2, center + width / 2
+    else:
+        low, high = float(pixels.min()), float(pixels.max())
+    image = to_uint8(pixels, low, high)
+    if ds.get('PhotometricInterpretation') == 'MONOCHROME1':
+        image = 255 - image  # MONOCHROME1: low values are bright
+    spacing, source, problems = _dicom_spacing(ds, path)
+    for problem in problems:
+        warnings.warn(problem)
+    return RadiographImage(
+        cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), spacing, source, problems)
+
+
+def read_radiograph(path: str) -> RadiographImage:
+    """Reads an image file, with a clear error for anything unusable.
+
+    Pixels follow :func:`as_bgr_uint8`. DICOM is windowed (its window, else
+    its range), MONOCHROME1 inverted, and its spacing checked and returned
+    (see ``RadiographImage``); a DICOM is recognised by its preamble, with or
+    without the ``.dcm`` extension.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: empty, corrupt, unsupported or multi-frame; the message
+            starts with the file.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path}: no such file')
+    if osp.getsize(path) == 0:
+        raise ValueError(f'{path}: the file is empty')
+    if is_dicom(path):
+        return _read_dicom(path)
+    pixels = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    if pixels is None:
+        raise ValueError(f'{path}: not a readable image (corrupt, or a '
+                         'format other than PNG, JPEG, BMP, TIFF or DICOM)')
+    return RadiographImage(as_bgr_uint8(pixels, path))
