@@ -14,18 +14,21 @@ def _metainfo(name: str) -> dict:
 class ISBI2015Dataset(LandmarkDataset):
     """ISBI 2015 challenge cephalograms, 19 landmarks, 0.1 mm per pixel."""
     METAINFO = _metainfo('isbi2015')
+    REQUIRES_PIXEL_SPACING = True
 
 
 @DATASETS.register_module()
 class AarizDataset(LandmarkDataset):
     """Aariz cephalograms, 29 landmarks, spacing per image."""
     METAINFO = _metainfo('aariz')
+    REQUIRES_PIXEL_SPACING = True
 
 
 @DATASETS.register_module()
 class CLDetection2023Dataset(LandmarkDataset):
     """CL-Detection 2023 cephalograms, 38 landmarks, spacing per image."""
     METAINFO = _metainfo('cldetection2023')
+    REQUIRES_PIXEL_SPACING = True
 
 
 @DATASETS.register_module()

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -7,7 +8,7 @@ from PIL import Image
 
 from hyatt_mmpose.datasets.conversion import ConversionError
 
-from .converters import load_converter
+from .converters import load_converter, write_spreadsheet_text
 
 aariz = load_converter('aariz')
 
@@ -66,3 +67,81 @@ def test_missing_junior_file_is_named(tmp_path):
     counts = aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out2'),
                            skip_bad=True)
     assert counts['test'] == 1
+
+
+def test_spreadsheet_spacing_csv_and_bom_json_convert_the_same(tmp_path):
+    make_layout(tmp_path / 'aariz')
+    root = tmp_path / 'aariz'
+    plain = aariz.convert(str(root), str(tmp_path / 'plain'))
+    mapping = root / 'cephalogram_machine_mappings.csv'
+    write_spreadsheet_text(mapping, mapping.read_text(), ',,\n\n')
+    for path in root.glob('*/Annotations/*/*/*.json'):
+        write_spreadsheet_text(
+            path, json.dumps(json.loads(path.read_text()), indent=2))
+    assert aariz.convert(str(root), str(tmp_path / 'sheet')) == plain
+    for split in plain:
+        assert json.load(open(tmp_path / 'sheet' / f'{split}.json')) == \
+            json.load(open(tmp_path / 'plain' / f'{split}.json'))
+
+
+def senior_file(root, stem='cktrain1'):
+    return (root / 'Train' / 'Annotations' / 'Cephalometric Landmarks' /
+            'Senior Orthodontists' / f'{stem}.json')
+
+
+@pytest.mark.parametrize('edit,message', [
+    (lambda text: text[:-5], r'cktrain1\.json:\d+:\d+: annotation file is '
+     'not valid JSON'),
+    (lambda text: text.replace('"value"', '"val"', 1),
+     r"cktrain1\.json, landmarks\[0\]: missing field 'value'"),
+    (lambda text: text.replace('{"landmarks"', '{"marks"'),
+     r"cktrain1\.json: missing field 'landmarks'"),
+    (lambda text: json.dumps(dict(landmarks=[
+        dict(value=dict(x='12 px', y=3))] * 29)),
+     r"cktrain1\.json, landmarks\[0\]: value\.x must be a number, got "
+     r"'12 px'"),
+    (lambda text: json.dumps(dict(landmarks=[dict(value=[1, 2])] * 29)),
+     r'cktrain1\.json, landmarks\[0\]: .*TypeError.*expected '),
+])
+def test_bad_annotation_names_file_and_entry(tmp_path, edit, message):
+    make_layout(tmp_path / 'aariz')
+    path = senior_file(tmp_path / 'aariz')
+    path.write_text(edit(path.read_text()))
+    with pytest.raises(ConversionError, match='^' + re.escape(str(path.parent))
+                       + '/' + message):
+        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+    counts = aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out2'),
+                           skip_bad=True)
+    assert counts['train'] == 1
+
+
+@pytest.mark.parametrize('cell,message', [
+    ('0.1x', r"pixel size \(pixel_size\) must be a positive number, got "
+     r"'0\.1x'"),
+    ('', r"pixel size \(pixel_size\) must be a positive number, got ''"),
+    ('-0.1', r"pixel size \(pixel_size\) must be a positive number, "
+     r"got '-0\.1'"),
+])
+def test_bad_spacing_cell_names_file_and_line(tmp_path, cell, message):
+    make_layout(tmp_path / 'aariz')
+    mapping = tmp_path / 'aariz' / 'cephalogram_machine_mappings.csv'
+    lines = mapping.read_text().splitlines()
+    lines[3] = lines[3].rsplit(',', 1)[0] + ',' + cell
+    write_spreadsheet_text(mapping, '\n'.join(lines))
+    with pytest.raises(ConversionError, match='^' + re.escape(str(mapping)) +
+                       ':4: ' + message):
+        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+
+
+def test_short_spacing_row_and_absent_image_name_the_csv(tmp_path):
+    make_layout(tmp_path / 'aariz')
+    mapping = tmp_path / 'aariz' / 'cephalogram_machine_mappings.csv'
+    lines = mapping.read_text().splitlines()
+    mapping.write_text('\n'.join(lines[:2] + ['cktrain1'] + lines[3:]))
+    with pytest.raises(ConversionError, match=re.escape(str(mapping)) +
+                       ":3: only 1 of the header's 3 cells"):
+        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+    mapping.write_text('\n'.join(lines[:2] + lines[3:]))
+    with pytest.raises(ConversionError, match=re.escape(str(mapping)) +
+                       ': no row for image cktrain1'):
+        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))

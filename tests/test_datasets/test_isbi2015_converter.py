@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -11,7 +12,7 @@ from hyatt_mmpose.datasets import ISBI2015Dataset
 from hyatt_mmpose.datasets.conversion import ConversionError
 
 from ..utils import shared_data
-from .converters import load_converter
+from .converters import load_converter, write_spreadsheet_text
 
 isbi = load_converter('isbi2015')
 
@@ -129,3 +130,58 @@ def test_duplicated_id_is_refused(tmp_path):
                 root / 'RawImage' / 'TrainingData' / '001.jpg')
     with pytest.raises(ConversionError, match='id 1 is duplicated'):
         isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+
+
+def test_spreadsheet_text_files_convert_the_same(tmp_path):
+    root = make_layout(tmp_path / 'data')
+    plain = isbi.convert(str(root), str(tmp_path / 'plain'), val_size=1)
+    for path in (root / 'AnnotationsByMD').glob('*/*.txt'):
+        write_spreadsheet_text(path, path.read_text())
+    assert isbi.convert(str(root), str(tmp_path / 'sheet'),
+                        val_size=1) == plain
+    for split in plain:
+        assert json.load(open(tmp_path / 'sheet' / f'{split}.json')) == \
+            json.load(open(tmp_path / 'plain' / f'{split}.json'))
+
+
+@pytest.mark.parametrize('line,message', [
+    ('12,abc', r":5: y must be a number, got 'abc'"),
+    ('12;30', r':5: expected "x,y", got \'12;30\''),
+])
+def test_bad_line_names_file_and_line(tmp_path, line, message):
+    root = make_layout(tmp_path / 'data')
+    path = root / 'AnnotationsByMD' / '400_junior' / '002.txt'
+    lines = path.read_text().splitlines()
+    lines[4] = line
+    write_spreadsheet_text(path, '\n'.join(lines))
+    with pytest.raises(ConversionError,
+                       match='^' + re.escape(str(path)) + message):
+        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+    counts = isbi.convert(str(root), str(tmp_path / 'out'), val_size=1,
+                          skip_bad=True)
+    assert counts['train'] + counts['val'] == 2
+
+
+def test_non_utf8_and_missing_annotation_are_named(tmp_path):
+    root = make_layout(tmp_path / 'data')
+    path = root / 'AnnotationsByMD' / '400_senior' / '151.txt'
+    path.write_bytes(path.read_bytes() + b'\xff\xfe\n')
+    with pytest.raises(ConversionError, match='^' + re.escape(str(path)) +
+                       r':22: annotation file is not UTF-8'):
+        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+    os.remove(path)
+    with pytest.raises(FileNotFoundError, match='^' + re.escape(str(path)) +
+                       ': annotation file not found'):
+        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+
+
+def test_image_not_named_by_number_is_named(tmp_path):
+    root = make_layout(tmp_path / 'data')
+    stray = root / 'RawImage' / 'Test2Data' / 'Thumbs.db'
+    stray.write_bytes(b'\0')
+    with pytest.raises(ConversionError, match='^' + re.escape(str(stray)) +
+                       ": image name must be a whole number, got 'Thumbs'"):
+        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+    counts = isbi.convert(str(root), str(tmp_path / 'out'), val_size=1,
+                          skip_bad=True)
+    assert counts['test2'] == 1

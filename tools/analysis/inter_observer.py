@@ -9,13 +9,16 @@ import os.path as osp
 
 import numpy as np
 
+from hyatt_mmpose.datasets.conversion import (ConversionError,
+                                              read_point_lines, to_number)
 from hyatt_mmpose.datasets.metainfo import landmark_names
 from hyatt_mmpose.evaluation import (CephalometricClassificationMetric,
                                      RadialErrorMetric)
 
 
 def read(path: str) -> np.ndarray:
-    return np.loadtxt(path, delimiter=',', max_rows=19)
+    """A doctor's 19 landmarks: the first 19 ``x,y`` lines of the file."""
+    return read_point_lines(path, 19)
 
 
 def score(root: str, split: str, pred: str = 'junior',
@@ -24,12 +27,14 @@ def score(root: str, split: str, pred: str = 'junior',
     ann = osp.join(root, 'AnnotationsByMD')
     images = sorted(glob.glob(osp.join(root, 'RawImage', split, '*.*')))
     if not images:
-        raise SystemExit(f'no images in {osp.join(root, "RawImage", split)}')
+        raise SystemExit(f'{osp.join(root, "RawImage", split)}: no images; '
+                         f'is {root} the ISBI 2015 root?')
     samples = []
     for image in images:
         stem = osp.splitext(osp.basename(image))[0]
         samples.append(dict(
-            img_id=int(stem), img_path=image,
+            img_id=to_number(stem, image, 'image name', integer=True),
+            img_path=image,
             pixel_spacing=np.array([0.1, 0.1]),
             pred_instances=dict(keypoints=read(
                 osp.join(ann, f'400_{pred}', f'{stem}.txt'))[None]),
@@ -55,7 +60,10 @@ def main():
                         choices=['junior', 'senior'])
     args = parser.parse_args()
     truth = 'senior' if args.pred == 'junior' else 'junior'
-    metrics = score(args.root, args.split, args.pred, truth)
+    try:
+        metrics = score(args.root, args.split, args.pred, truth)
+    except ConversionError as err:
+        raise SystemExit(f'error: {err}')
     print(f'{args.pred} against {truth}, {args.split}')
     for key, value in metrics.items():
         print(f'{key:<12}{value:>10.2f}')

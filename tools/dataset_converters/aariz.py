@@ -11,19 +11,21 @@ size column of ``cephalogram_machine_mappings.csv`` at the root (or
 ``--spacing-csv``). Writes train, val and test JSON.
 """
 import argparse
-import csv
 import glob
-import json
 import os.path as osp
 import sys
 
 import numpy as np
 
-from hyatt_mmpose.datasets.conversion import (ConversionError, LandmarkRecord,
+from hyatt_mmpose.datasets.conversion import (ConversionError,
+                                              InputNotFoundError,
+                                              LandmarkRecord,
                                               check_outputs_free,
+                                              entry_errors,
                                               ground_truth_points,
-                                              report_skipped, validate,
-                                              write_split)
+                                              read_csv_rows, read_json,
+                                              report_skipped, to_number,
+                                              validate, write_split)
 from hyatt_mmpose.datasets.metainfo import landmark_names
 
 NUM_LANDMARKS = 29
@@ -43,41 +45,47 @@ def find_dir(parent: str, name: str) -> str:
 def read_spacings(path: str) -> dict:
     """Image id -> mm per pixel, from the release's mapping CSV."""
     if not osp.exists(path):
-        raise ConversionError(f'{path}: spacing CSV not found; give it with '
-                              '--spacing-csv')
-    with open(path, newline='') as f:
-        rows = list(csv.DictReader(f))
-    columns = list(rows[0]) if rows else []
-    id_col = next((c for c in columns if 'id' in c.lower()), None)
-    size_col = next((c for c in columns
+        raise InputNotFoundError(f'{path}: spacing CSV not found; give it '
+                                 'with --spacing-csv')
+    rows = read_csv_rows(path, 'spacing CSV')
+    columns = rows[0][1] if rows else []
+    id_col = next((i for i, c in enumerate(columns) if 'id' in c.lower()),
+                  None)
+    size_col = next((i for i, c in enumerate(columns)
                      if 'pixel' in c.lower() or 'spacing' in c.lower()), None)
     if id_col is None or size_col is None:
         raise ConversionError(
-            f'{path}: needs an image-id column and a pixel size/spacing '
+            f'{path}:1: needs an image-id column and a pixel size/spacing '
             f'column; found {columns}')
     spacings = {}
-    for line_no, row in enumerate(rows, 2):
-        try:
-            spacings[row[id_col].strip()] = float(row[size_col])
-        except ValueError:
+    for line_no, row in rows[1:]:
+        where = f'{path}:{line_no}'
+        if max(id_col, size_col) >= len(row):
             raise ConversionError(
-                f'{path}:{line_no}: pixel size {row[size_col]!r} is not a '
-                'number') from None
+                f'{where}: only {len(row)} of the header\'s {len(columns)} '
+                'cells')
+        spacings[row[id_col]] = to_number(
+            row[size_col], where, f'pixel size ({columns[size_col]})',
+            positive=True)
     return spacings
 
 
 def read_points(path: str) -> np.ndarray:
-    if not osp.exists(path):
-        raise ConversionError(f'{path}: annotation file not found')
-    try:
-        with open(path) as f:
-            marks = json.load(f)['landmarks']
-        return np.array([[m['value']['x'], m['value']['y']] for m in marks],
-                        dtype=np.float64).reshape(-1, 2)
-    except (json.JSONDecodeError, KeyError, TypeError) as err:
-        raise ConversionError(
-            f'{path}: expected {{"landmarks": [{{"value": {{"x", "y"}}}}]}}'
-            f' ({type(err).__name__}: {err})') from None
+    """A doctor's landmarks, in the release's order."""
+    document = read_json(path, 'annotation file')
+    expected = '{"landmarks": [{"value": {"x": X, "y": Y}}, ...]}'
+    with entry_errors(path, expected):
+        marks = list(document['landmarks'])
+    points = []
+    for i, mark in enumerate(marks):
+        where = f'{path}, landmarks[{i}]'
+        with entry_errors(where, expected):
+            value = mark['value']
+            points.append([
+                to_number(value[axis], where, f'value.{axis}')
+                for axis in 'xy'
+            ])
+    return np.array(points, dtype=np.float64).reshape(-1, 2)
 
 
 def convert(root: str, out_dir: str = None, ground_truth: str = 'mean',
@@ -86,8 +94,9 @@ def convert(root: str, out_dir: str = None, ground_truth: str = 'mean',
     out_dir = out_dir or osp.join(root, 'annotations')
     outputs = {s: osp.join(out_dir, f'{s}.json') for _, s in SPLITS}
     check_outputs_free(list(outputs.values()), overwrite)
-    spacings = read_spacings(
-        spacing_csv or osp.join(root, 'cephalogram_machine_mappings.csv'))
+    spacing_csv = spacing_csv or osp.join(root,
+                                          'cephalogram_machine_mappings.csv')
+    spacings = read_spacings(spacing_csv)
     names = landmark_names('aariz')
     counts, bad = {}, []
     for img_id, (folder, split) in enumerate(SPLITS):
@@ -106,8 +115,8 @@ def convert(root: str, out_dir: str = None, ground_truth: str = 'mean',
                 }
                 if stem not in spacings:
                     raise ConversionError(
-                        f'{image}: no pixel size for {stem} in the spacing '
-                        'CSV')
+                        f'{spacing_csv}: no row for image {stem} ({image}); '
+                        'add its pixel size')
                 points = ground_truth_points(
                     doctors, ground_truth,
                     osp.join(split_dir, LANDMARK_DIR, f'*/{stem}.json'))

@@ -10,7 +10,6 @@ pixel spacing in mm. Next to the JSON it writes a metainfo file for
 header does (x1 -> landmark 1 unless the header says ``<name>_x``).
 """
 import argparse
-import csv
 import os.path as osp
 import sys
 
@@ -18,7 +17,8 @@ import numpy as np
 
 from hyatt_mmpose.datasets.conversion import (ConversionError, LandmarkRecord,
                                               check_outputs_free,
-                                              report_skipped, validate,
+                                              read_csv_rows, report_skipped,
+                                              to_number, validate,
                                               write_split)
 
 
@@ -32,35 +32,46 @@ def landmark_names(header: list) -> list:
 
 def read_rows(path: str):
     """(header, records): each record a LandmarkRecord with file:line."""
-    with open(path, newline='') as f:
-        rows = list(csv.reader(f))
+    rows = read_csv_rows(path, 'landmark CSV')
     if not rows:
-        raise ConversionError(f'{path}: empty CSV')
-    header = [h.strip() for h in rows[0]]
-    has_spacing = header[-1].lower() == 'spacing'
+        raise ConversionError(f'{path}: empty CSV; expected a header '
+                              'image,x1,y1,...,xK,yK[,spacing] and rows')
+    header_line, header = rows[0]
+    # Spreadsheets may write empty cells after the last titled column.
+    while header and not header[-1]:
+        header.pop()
+    has_spacing = bool(header) and header[-1].lower() == 'spacing'
     coords = header[1:-1] if has_spacing else header[1:]
-    if header[0].lower() != 'image' or not coords or len(coords) % 2:
+    if not header or header[0].lower() != 'image' or not coords \
+            or len(coords) % 2:
         raise ConversionError(
-            f'{path}:1: header must be image,x1,y1,...,xK,yK[,spacing]; got '
-            f'{",".join(header)}')
+            f'{path}:{header_line}: header must be '
+            f'image,x1,y1,...,xK,yK[,spacing]; got {",".join(header)!r}')
     records = []
-    for line_no, row in enumerate(rows[1:], 2):
-        if not row or not row[0].strip():
-            continue
+    for line_no, row in rows[1:]:
         where = f'{path}:{line_no}'
-        values = row[1:]
+        if any(row[len(header):]):
+            raise ConversionError(
+                f'{where}: {len(row)} cells, more than the header\'s '
+                f'{len(header)}')
+        if not row[0]:
+            raise ConversionError(f'{where}: no image file name in the '
+                                  'first column')
+        cells = row[1:len(header)]
+        if len(cells) < len(coords):
+            raise ConversionError(
+                f'{where}: {len(cells)} values, expected {len(coords)} '
+                f'coordinates ({",".join(coords)}) as in the header')
+        # A missing or empty last cell is an unknown spacing.
         spacing = None
-        try:
-            if has_spacing:
-                raw = values.pop().strip()
-                spacing = float(raw) if raw else None
-            points = np.array([float(v) for v in values]).reshape(-1, 2)
-        except ValueError:
-            raise ConversionError(f'{where}: non-numeric value in '
-                                  f'{row}') from None
+        if has_spacing and len(cells) > len(coords) and cells[-1]:
+            spacing = to_number(cells[-1], where, 'spacing', positive=True)
+        points = np.array([
+            to_number(v, where, name)
+            for v, name in zip(cells[:len(coords)], coords)
+        ]).reshape(-1, 2)
         records.append(
-            LandmarkRecord(line_no - 1, row[0].strip(), points, where,
-                           spacing))
+            LandmarkRecord(line_no - 1, row[0], points, where, spacing))
     return ['image'] + coords, records
 
 

@@ -10,7 +10,6 @@ The images carry no pixel spacing: evaluate in mm with
 ``RadialErrorMetric(reference_distance=dict(landmarks=(0, 4), mm=50.0))``.
 """
 import argparse
-import csv
 import glob
 import os.path as osp
 import sys
@@ -19,8 +18,9 @@ import numpy as np
 
 from hyatt_mmpose.datasets.conversion import (ConversionError, LandmarkRecord,
                                               check_outputs_free,
-                                              report_skipped, validate,
-                                              write_split)
+                                              read_csv_rows, read_lines,
+                                              report_skipped, to_number,
+                                              validate, write_split)
 from hyatt_mmpose.datasets.metainfo import landmark_names
 
 NUM_LANDMARKS = 37
@@ -30,27 +30,27 @@ SPLITS = ('train', 'val', 'test')
 def read_csv(path: str):
     """Rows as (id, (37, 2) points, 'file:line')."""
     rows = []
-    with open(path, newline='') as f:
-        for line_no, row in enumerate(csv.reader(f), 1):
-            if not row or not row[0].strip():
-                continue
-            where = f'{path}:{line_no}'
-            try:
-                img_id = int(row[0])
-                values = np.array([float(v) for v in row[1:]])
-            except ValueError:
-                raise ConversionError(
-                    f'{where}: expected "id,x0,y0,...", got {row[:3]}...'
-                ) from None
-            if values.size % 2:
-                raise ConversionError(f'{where}: odd number of coordinates')
-            rows.append((img_id, values.reshape(-1, 2), where))
+    for line_no, row in read_csv_rows(path, 'landmark CSV'):
+        where = f'{path}:{line_no}'
+        img_id = to_number(row[0], where, 'id (first column)', integer=True)
+        values = np.array([
+            to_number(v, where, f'{"xy"[i % 2]}{i // 2} (column {i + 2})')
+            for i, v in enumerate(row[1:])
+        ])
+        if values.size % 2:
+            raise ConversionError(
+                f'{where}: odd number of coordinates ({values.size}); '
+                'expected "id,x0,y0,...,x36,y36"')
+        rows.append((img_id, values.reshape(-1, 2), where))
     return rows
 
 
 def read_ids(path: str) -> list:
-    with open(path) as f:
-        return [int(line) for line in f if line.strip()]
+    """The ids of an id list, one a line."""
+    return [
+        to_number(line, f'{path}:{line_no}', 'id', integer=True)
+        for line_no, line in read_lines(path, 'id list')
+    ]
 
 
 def convert(root: str, out_dir: str = None, csv_path: str = None,

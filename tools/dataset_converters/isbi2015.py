@@ -20,8 +20,9 @@ import numpy as np
 from hyatt_mmpose.datasets.conversion import (ConversionError, LandmarkRecord,
                                               check_outputs_free,
                                               ground_truth_points,
-                                              report_skipped, validate,
-                                              write_split)
+                                              read_point_lines,
+                                              report_skipped, to_number,
+                                              validate, write_split)
 from hyatt_mmpose.datasets.metainfo import landmark_names
 
 NUM_LANDMARKS = 19
@@ -32,21 +33,7 @@ SPLITS = (('TrainingData', 'train'), ('Test1Data', 'test1'),
 
 def read_points(path: str) -> np.ndarray:
     """The first 19 ``x,y`` lines of an annotation file."""
-    if not osp.exists(path):
-        raise ConversionError(f'{path}: annotation file not found')
-    points = []
-    with open(path) as f:
-        for line_no, line in enumerate(f, 1):
-            if len(points) == NUM_LANDMARKS:
-                break
-            try:
-                x, y = (float(v) for v in line.strip().split(','))
-            except ValueError:
-                raise ConversionError(
-                    f'{path}:{line_no}: expected "x,y", got {line.strip()!r}'
-                ) from None
-            points.append((x, y))
-    return np.array(points, dtype=np.float64).reshape(-1, 2)
+    return read_point_lines(path, NUM_LANDMARKS)
 
 
 def read_records(root: str, ground_truth: str, skip_bad: bool):
@@ -63,6 +50,7 @@ def read_records(root: str, ground_truth: str, skip_bad: bool):
         for image in images:
             stem = osp.splitext(osp.basename(image))[0]
             try:
+                img_id = to_number(stem, image, 'image name', integer=True)
                 doctors = {
                     who: read_points(osp.join(ann_dir, f'400_{who}',
                                               f'{stem}.txt'))
@@ -78,11 +66,13 @@ def read_records(root: str, ground_truth: str, skip_bad: bool):
                 continue
             records[split].append(
                 LandmarkRecord(
-                    img_id=int(stem),
+                    img_id=img_id,
                     file_name=osp.relpath(image, root),
                     points=points,
-                    source=osp.join(ann_dir, f'400_{ground_truth}',
-                                    f'{stem}.txt'),
+                    # With the mean there is no one file: name both.
+                    source=osp.join(
+                        ann_dir, '400_*' if ground_truth == 'mean' else
+                        f'400_{ground_truth}', f'{stem}.txt'),
                     pixel_spacing=SPACING_MM))
     return records, bad
 
