@@ -36,7 +36,7 @@ class BaseMultiLevelHeatmapHead(BaseHead):
         init_cfg (dict | list[dict], optional): Initialization config.
 
     Raises:
-        ValueError: on repeated strides, a codec or weight count that does
+        ValueError: on repeated or unsorted strides, a codec or weight count that does
             not match the levels, or an unknown ``combine``.
     """
 
@@ -50,8 +50,12 @@ class BaseMultiLevelHeatmapHead(BaseHead):
                  init_cfg: OptConfigType = None):
         super().__init__(init_cfg=init_cfg)
         num_levels = len(strides)
-        if len(set(strides)) != num_levels:
-            raise ValueError(f'strides must differ, got {list(strides)}')
+        steps = np.sign(np.diff(strides))
+        if len(set(strides)) != num_levels or len(set(steps)) > 1:
+            raise ValueError(
+                f'strides must differ and run one way (coarse to fine or '
+                f'fine to coarse), got {list(strides)}: list the levels in '
+                'the order the head outputs them')
         loss_weights = loss_weights or [1.0] * num_levels
         if len(loss_weights) != num_levels:
             raise ValueError(f'loss_weights needs one entry per level: got '
