@@ -1,7 +1,8 @@
-from .metrics import (CephalometricClassificationMetric, RadialErrorMetric,
-                      balanced_recall)
+from .functional import (balanced_recall, landmark_errors, mre_sdr,
+                         reference_spacing)
+from .metrics import CephalometricClassificationMetric, RadialErrorMetric
 
 __all__ = [
     'RadialErrorMetric', 'CephalometricClassificationMetric',
-    'balanced_recall'
+    'balanced_recall', 'landmark_errors', 'mre_sdr', 'reference_spacing'
 ]

@@ -6,8 +6,7 @@ import numpy as np
 from mmengine.hooks import Hook
 from mmpose.registry import HOOKS
 
-from hyatt_mmpose.evaluation.metrics.radial_error_metric import \
-    landmark_errors
+from hyatt_mmpose.evaluation.functional import landmark_errors
 from hyatt_mmpose.visualization import draw_landmarks
 
 

@@ -7,24 +7,8 @@ from mmpose.registry import METRICS
 
 from hyatt_mmpose.analysis.cephalometry import (MEASUREMENTS, NUM_CLASSES,
                                                 classify, measure)
+from ..functional import balanced_recall
 from .per_split import compute_per_split
-
-
-def balanced_recall(truth: np.ndarray, pred: np.ndarray,
-                    num_classes: int) -> float:
-    """The challenge's success classification rate, in %.
-
-    The recall of each class ``1..num_classes`` (the share of its
-    ground-truth cases predicted as it), summed and divided by 3, as the
-    challenge scored it: a class absent from the ground truth contributes 0
-    and the divisor stays 3. For MW, whose class 2 (exactly 0 mm) rarely
-    occurs, the recalls of its four classes are summed.
-    """
-    recalls = [
-        np.mean(pred[truth == c] == c) if np.any(truth == c) else 0.0
-        for c in range(1, num_classes + 1)
-    ]
-    return float(np.sum(recalls) / 3 * 100)
 
 
 @METRICS.register_module()
@@ -37,7 +21,7 @@ class CephalometricClassificationMetric(BaseMetric):
 
     - ``SCR_{m}``: the challenge's success classification rate, the
       per-class recalls summed and divided by 3 (see
-      :func:`balanced_recall`), in %;
+      :func:`hyatt_mmpose.evaluation.functional.balanced_recall`), in %;
     - ``ACC_{m}``: plain classification accuracy, in %;
     - ``MAE_{m}``: mean absolute error of the value (degrees; mm for MW;
       a ratio for FHI);

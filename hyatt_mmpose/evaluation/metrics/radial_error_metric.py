@@ -7,26 +7,8 @@ from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
 from hyatt_mmpose.utils.atomic_write import atomic_write
+from ..functional import landmark_errors, mre_sdr, reference_spacing
 from .per_split import compute_per_split
-
-
-def landmark_errors(pred: np.ndarray, gt: np.ndarray, visible: np.ndarray,
-                    spacing: Optional[np.ndarray] = None) -> np.ndarray:
-    """Radial error of each landmark of one image.
-
-    Args:
-        pred (np.ndarray): ``(K, 2)`` predicted pixels.
-        gt (np.ndarray): ``(K, 2)`` ground-truth pixels.
-        visible (np.ndarray): ``(K,)``, true where the landmark is annotated.
-        spacing (np.ndarray, optional): ``[x, y]`` mm per pixel; without it
-            the errors are in pixels.
-
-    Returns:
-        np.ndarray: ``(K,)`` errors, NaN where not annotated.
-    """
-    scale = np.ones(2) if spacing is None else np.asarray(spacing, float)
-    errors = np.linalg.norm((pred - gt) * scale, axis=-1)
-    return np.where(np.asarray(visible) > 0, errors, np.nan)
 
 
 @METRICS.register_module()
@@ -91,13 +73,10 @@ class RadialErrorMetric(BaseMetric):
         if self.reference_distance is None:
             spacing = result['spacing']
             return None if spacing is None else np.asarray(spacing, float)
-        i, j = self.reference_distance['landmarks']
-        if not (result['visible'][i] and result['visible'][j]):
-            raise ValueError(
-                f'image {result["img_path"]}: reference landmarks {i} and {j}'
-                ' must both be annotated to derive its pixel spacing')
-        px = np.linalg.norm(result['gt'][i] - result['gt'][j])
-        return np.full(2, self.reference_distance['mm'] / px)
+        return reference_spacing(result['gt'], result['visible'],
+                                 self.reference_distance['landmarks'],
+                                 self.reference_distance['mm'],
+                                 f'image {result["img_path"]}')
 
     def radial_errors(self, results: List[dict]) -> Tuple[np.ndarray, str]:
         """Per-landmark errors (N, K), NaN where not annotated, and the unit
@@ -123,14 +102,7 @@ class RadialErrorMetric(BaseMetric):
             missing = sum(r['spacing'] is None for r in results)
             logger.warning(f'{missing} of {len(results)} images have no '
                            'pixel_spacing: radial errors are in pixels')
-        suffix = '_px' if unit == 'px' else ''
-        valid = errors[~np.isnan(errors)]
-        metrics = {
-            f'MRE{suffix}': float(valid.mean()),
-            f'MRE_std{suffix}': float(valid.std()),
-        }
-        for t in self.thresholds:
-            metrics[f'SDR_{t}{unit}'] = float((valid <= t).mean() * 100)
+        metrics = mre_sdr(errors, self.thresholds, unit)
         logger.info('\n' + self._landmark_table(errors, unit))
         return metrics
 
