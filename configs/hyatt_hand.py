@@ -24,7 +24,8 @@ auto_scale_lr = dict(base_batch_size=2)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
     checkpoint=dict(
-        type='CheckpointHook', interval=10, save_best='MRE', rule='less',
+        type='WorkDirCheckpointHook',
+        interval=10, save_best='MRE', rule='less',
         max_keep_ckpts=3))
 
 # a few validation images drawn each round (work dir, TensorBoard if on)

@@ -17,7 +17,7 @@ auto_scale_lr = dict(base_batch_size=16)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
     checkpoint=dict(
-        type='CheckpointHook', interval=5, save_best='MRE', rule='less',
+        type='WorkDirCheckpointHook', interval=5, save_best='MRE', rule='less',
         max_keep_ckpts=2))
 
 # a few validation images drawn each round (work dir, TensorBoard if on)

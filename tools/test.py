@@ -10,7 +10,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from hyatt_mmpose.utils import atomic_write, use_gloo_without_cuda
+from hyatt_mmpose.utils import (atomic_write, load_checkpoint_strict,
+                                use_gloo_without_cuda)
 
 
 def parse_args(argv=None):
@@ -49,6 +50,9 @@ def main(argv=None):
         cfg.test_evaluator.append(dict(type='DumpResults',
                                        out_file_path=args.dump))
     runner = Runner.from_cfg(cfg)
+    # mmengine loads load_from non-strictly: refuse a checkpoint that does
+    # not fit the config before testing (mmengine then loads it again).
+    load_checkpoint_strict(runner.model, args.checkpoint, args.config)
     metrics = runner.test()
     if args.out:
         with atomic_write(args.out) as f:

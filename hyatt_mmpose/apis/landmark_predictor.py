@@ -5,13 +5,13 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from mmpose.registry import DATASETS, MODELS
 
 from ..datasets import parse_pixel_spacing
 from ..datasets.image_io import (RadiographImage, as_bgr_uint8,
                                 read_radiograph)
+from ..utils import load_checkpoint_strict
 from .landmark_checks import landmark_flags
 
 ImageInput = Union[str, np.ndarray, RadiographImage]
@@ -58,8 +58,8 @@ class LandmarkPredictor:
                 checkpoint, providers=['CPUExecutionProvider'])
             ckpt = {}
         else:
-            ckpt = load_checkpoint(self.model, checkpoint,
-                                   map_location='cpu')
+            ckpt = load_checkpoint_strict(self.model, checkpoint,
+                                          cfg.filename)
         self.model.to(device).eval()
         self.batch_size = batch_size
         dataset_cfg = cfg.val_dataloader.dataset

@@ -1,3 +1,3 @@
-from .hooks import LandmarkVisualizationHook
+from .hooks import LandmarkVisualizationHook, WorkDirCheckpointHook
 
-__all__ = ['LandmarkVisualizationHook']
+__all__ = ['LandmarkVisualizationHook', 'WorkDirCheckpointHook']

@@ -99,3 +99,26 @@ def test_flip_test_is_applied_on_both_backends(exported, synthetic_root):
         np.testing.assert_allclose(a['landmarks_px'], b['landmarks_px'],
                                    atol=1e-3)
         assert np.abs(b['landmarks_px'] - c['landmarks_px']).max() > 1e-3
+
+
+def test_checkpoint_of_another_config_is_refused(synthetic_root, tmp_path):
+    """No ONNX file of a half-random model: the checkpoint must fit."""
+    from mmengine.config import Config
+    from mmpose.registry import MODELS
+
+    from hyatt_mmpose.utils import CheckpointMismatchError
+
+    from ..utils import tiny_config
+    config = str(tmp_path / 'tiny.py')
+    tiny_config(synthetic_root, str(tmp_path / 'work')).dump(config)
+    other = Config.fromfile(config)
+    other.model.backbone.arch.widths = [16, 32, 48, 64, 128]
+    checkpoint = str(tmp_path / 'wider.pth')
+    torch.save(dict(state_dict=MODELS.build(other.model).state_dict()),
+               checkpoint)
+    out = tmp_path / 'wider.onnx'
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'(?s)wider\.pth.*tiny\.py.*shape mismatches'):
+        load_tool('deployment', 'export_onnx.py').main(
+            [config, checkpoint, '--out', str(out)])
+    assert not out.exists()

@@ -84,3 +84,34 @@ def test_two_test_splits_are_reported_together_and_each(trained,
     assert metrics['MRE'] == pytest.approx(
         (metrics['val/MRE'] + metrics['test/MRE']) / 2)
     assert metrics['test/MRE'] != metrics['val/MRE']
+
+
+def other_configs_checkpoint(config: str, path: str) -> str:
+    """A checkpoint of another config: the tiny model with a wider last
+    backbone stage, saved as mmengine does."""
+    import torch
+    from mmengine.config import Config
+    from mmpose.registry import MODELS
+    other = Config.fromfile(config)
+    other.model.backbone.arch.widths = [16, 32, 48, 64, 128]
+    torch.save(
+        dict(meta=dict(epoch=1, experiment_name='wider'),
+             state_dict=MODELS.build(other.model).state_dict()), path)
+    return path
+
+
+def test_checkpoint_of_another_config_is_refused_before_testing(trained):
+    from hyatt_mmpose.utils import CheckpointMismatchError
+    config, _, work = trained
+    other = other_configs_checkpoint(config, str(work / 'wider.pth'))
+    out, dump = work / 'refused.json', work / 'refused.pkl'
+    with pytest.raises(CheckpointMismatchError) as err:
+        load_tool('test').main([
+            config, other, '--work-dir', str(work / 'refused'), '--out',
+            str(out), '--dump', str(dump)
+        ])
+    assert f'"{other}"' in str(err.value)
+    assert f'config "{config}"' in str(err.value)
+    assert 'backbone.embeds.4.0.weight: (128, 64, 4, 4)' in str(err.value)
+    # Refused before testing: no predictions dumped, no metrics.
+    assert not dump.exists() and not out.exists()

@@ -14,10 +14,10 @@ import sys
 
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 from mmpose.registry import MODELS
 
 from hyatt_mmpose.apis import export_onnx
+from hyatt_mmpose.utils import load_checkpoint_strict
 
 
 def input_size_of(cfg: Config):
@@ -45,7 +45,9 @@ def main(argv=None):
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu')
+    # Refuses another config's checkpoint rather than exporting a
+    # partly random model.
+    load_checkpoint_strict(model, args.checkpoint, args.config)
     diff = export_onnx(model.eval(), input_size_of(cfg), args.out,
                        args.opset)
     print(f'wrote {args.out}; onnxruntime vs PyTorch heatmaps: max abs '
