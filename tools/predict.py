@@ -33,7 +33,7 @@ from mmengine.utils import ProgressBar
 from hyatt_mmpose.analysis import classify, landmark_indices, measure
 from hyatt_mmpose.apis import LandmarkPredictor, read_radiograph
 from hyatt_mmpose.datasets import is_dicom
-from hyatt_mmpose.utils import atomic_write
+from hyatt_mmpose.utils import CheckpointMismatchError, atomic_write
 from hyatt_mmpose.visualization import (add_legend, draw_landmarks,
                                         draw_planes)
 
@@ -248,4 +248,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except CheckpointMismatchError as err:  # the message says it all
+        sys.exit(f'error: {err}')

@@ -6,11 +6,13 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from hyatt_mmpose.utils import (atomic_write, load_checkpoint_strict,
+from hyatt_mmpose.utils import (CheckpointMismatchError, atomic_write,
+                                load_checkpoint_strict,
                                 use_gloo_without_cuda)
 
 
@@ -61,4 +63,7 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except CheckpointMismatchError as err:  # the message says it all
+        sys.exit(f'error: {err}')

@@ -11,7 +11,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from hyatt_mmpose.utils import use_gloo_without_cuda
+from hyatt_mmpose.utils import latest_checkpoint, use_gloo_without_cuda
 
 
 def parse_args(argv=None):
@@ -51,7 +51,8 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
+        # this work dir's own latest checkpoint (None: start afresh)
+        cfg.resume, cfg.load_from = True, latest_checkpoint(cfg.work_dir)
     elif args.resume:
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:

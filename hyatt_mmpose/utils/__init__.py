@@ -1,11 +1,12 @@
 from .atomic_write import atomic_write
 from .distributed import use_gloo_without_cuda
+from .latest_checkpoint import latest_checkpoint
 from .safe_checkpoint import (SAFE_GLOBALS, UnsafeCheckpointError,
                               install_safe_checkpoint_loader, safe_torch_load)
 from .strict_checkpoint import CheckpointMismatchError, load_checkpoint_strict
 
 __all__ = [
     'SAFE_GLOBALS', 'CheckpointMismatchError', 'UnsafeCheckpointError',
-    'atomic_write', 'install_safe_checkpoint_loader',
+    'atomic_write', 'install_safe_checkpoint_loader', 'latest_checkpoint',
     'load_checkpoint_strict', 'safe_torch_load', 'use_gloo_without_cuda'
 ]

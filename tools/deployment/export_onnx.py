@@ -17,7 +17,8 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 from hyatt_mmpose.apis import export_onnx
-from hyatt_mmpose.utils import load_checkpoint_strict
+from hyatt_mmpose.utils import (CheckpointMismatchError,
+                                load_checkpoint_strict)
 
 
 def input_size_of(cfg: Config):
@@ -56,4 +57,7 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except CheckpointMismatchError as err:  # the message says it all
+        sys.exit(f'error: {err}')
