@@ -136,36 +136,61 @@ def _dicom_spacing(ds, path: str) -> Tuple[Optional[np.ndarray],
     return None, None, []
 
 
+# Transfer syntaxes an archive may send, and what decodes them here.
+PIXEL_PLUGINS = ('pylibjpeg with pylibjpeg-libjpeg (JPEG baseline, extended '
+                 '12-bit, lossless; JPEG-LS) and pylibjpeg-openjpeg (JPEG '
+                 '2000), or pyjpegls (JPEG-LS)')
+
+
+def _voi_to_uint8(pixels: np.ndarray, ds) -> np.ndarray:
+    """The file's VOI transform (LUT sequence, else window with its
+    function: linear, linear exact or sigmoid), by pydicom, then its output
+    range to 0..255; without either, the pixels' own range."""
+    from pydicom.pixels import apply_voi, apply_windowing
+    if 'VOILUTSequence' in ds:
+        bits = int(ds.VOILUTSequence[0].LUTDescriptor[2])
+        return to_uint8(apply_voi(pixels, ds), 0, 2**bits - 1)
+    if 'WindowCenter' in ds and 'WindowWidth' in ds:
+        # pydicom clamps the window's output to the range of the stored (or
+        # rescaled) values: two extreme inputs give its ends.
+        with np.errstate(over='ignore'):
+            ends = apply_windowing(np.array([-1e30, 1e30]), ds)
+        return to_uint8(apply_windowing(pixels, ds), ends.min(), ends.max())
+    return to_uint8(pixels, float(pixels.min()), float(pixels.max()))
+
+
 def _read_dicom(path: str) -> RadiographImage:
     import pydicom
+    from pydicom.dataset import Dataset
     from pydicom.pixels import apply_modality_lut
     try:
         ds = pydicom.dcmread(path)
-        frames = int(getattr(ds, 'NumberOfFrames', 1) or 1)
-        if frames > 1:
-            raise ValueError(f'{path}: a multi-frame DICOM ({frames} '
-                             'frames); give one frame per file')
-        pixels = apply_modality_lut(ds.pixel_array, ds).astype(np.float64)
-    except ValueError as err:
-        if str(err).startswith(path):
-            raise
-        raise ValueError(f'{path}: a DICOM that cannot be read ({err})') \
-            from err
     except Exception as err:
         raise ValueError(f'{path}: a DICOM that cannot be read ({err})') \
             from err
-    if pixels.ndim != 2:
-        raise ValueError(f'{path}: DICOM pixels of shape {pixels.shape}; '
-                         'only single-frame monochrome images are supported')
-    center, width = ds.get('WindowCenter'), ds.get('WindowWidth')
-    if center is not None and width is not None:
-        # Multi-valued windows: the first is the default one.
-        center = float(center[0] if ds['WindowCenter'].VM > 1 else center)
-        width = float(width[0] if ds['WindowWidth'].VM > 1 else width)
-        low, high = center - width / 2, center + width / 2
-    else:
-        low, high = float(pixels.min()), float(pixels.max())
-    image = to_uint8(pixels, low, high)
+    frames = int(getattr(ds, 'NumberOfFrames', 1) or 1)
+    if frames > 1:
+        raise ValueError(f'{path}: a multi-frame DICOM ({frames} frames); '
+                         'give one frame per file')
+    try:
+        stored = ds.pixel_array
+    except Exception as err:
+        syntax = getattr(ds, 'file_meta', Dataset()).get(
+            'TransferSyntaxUID')
+        name = getattr(syntax, 'name', syntax)
+        hint = f'; to decode {name}, install {PIXEL_PLUGINS}' \
+            if syntax is not None and syntax.is_compressed else ''
+        raise ValueError(f'{path}: DICOM pixel data that cannot be decoded '
+                         f'(transfer syntax {name}: {err}){hint}') from err
+    try:
+        pixels = apply_modality_lut(stored, ds).astype(np.float64)
+        if pixels.ndim != 2:
+            raise ValueError(f'pixels of shape {pixels.shape}; only '
+                             'single-frame monochrome images are supported')
+        image = _voi_to_uint8(pixels, ds)
+    except Exception as err:
+        raise ValueError(f'{path}: a DICOM that cannot be displayed ({err})')\
+            from err
     if ds.get('PhotometricInterpretation') == 'MONOCHROME1':
         image = 255 - image  # MONOCHROME1: low values are bright
     spacing, source, problems = _dicom_spacing(ds, path)
@@ -178,8 +203,11 @@ def _read_dicom(path: str) -> RadiographImage:
 def read_radiograph(path: str) -> RadiographImage:
     """Reads an image file, with a clear error for anything unusable.
 
-    Pixels follow :func:`as_bgr_uint8`. DICOM is windowed (its window, else
-    its range), MONOCHROME1 inverted, and its spacing checked and returned
+    Pixels follow :func:`as_bgr_uint8`. DICOM goes through pydicom's
+    modality LUT and VOI transform (its VOI LUT sequence, else its window
+    and VOI LUT function, else its range), MONOCHROME1 inverted, compressed
+    transfer syntaxes decoded by the pixel-data plugins
+    (``PIXEL_PLUGINS``), and its spacing checked and returned
     (see ``RadiographImage``); a DICOM is recognised by its preamble, with or
     without the ``.dcm`` extension.
 
