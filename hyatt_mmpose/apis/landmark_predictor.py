@@ -1,4 +1,4 @@
-from typing import List, Sequence, Union
+from typing import List, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -77,17 +77,19 @@ class LandmarkPredictor:
 
     def predict(self,
                 images: Union[ImageInput, Sequence[ImageInput]],
-                pixel_spacing=None) -> List[dict]:
+                pixel_spacing=None,
+                pixel_spacings: Optional[Sequence] = None) -> List[dict]:
         """Landmarks of each image.
 
         Args:
             images: A path (PNG, JPEG, BMP, TIFF of 8 or 16 bits, DICOM), a
                 ``(H, W[, 3])`` BGR uint8 array, or a :class:`RadiographImage`
                 already read (its spacing is used), or a list of them.
-            pixel_spacing: mm per pixel (a number or ``[x, y]``) for every
-                image, or a list with one entry per image (each None, a
-                number or ``[x, y]``); a list of two numbers always means
+            pixel_spacing: mm per pixel for every image: a number, or
                 ``[x, y]``.
+            pixel_spacings (Sequence, optional): One entry per image instead
+                (each None, a number or ``[x, y]``); not with
+                ``pixel_spacing``.
 
         Returns:
             list[dict]: per image, ``landmarks_px`` ``(K, 2)`` in original
@@ -99,16 +101,31 @@ class LandmarkPredictor:
             or None), ``warnings`` (about the file's spacing tags) and
             ``image_path`` (None for arrays). A spacing given here overrides
             the file's.
+
+        Raises:
+            ValueError: a spacing that is not a positive number or ``[x, y]``,
+                or ``pixel_spacings`` without one entry per image.
         """
         single = isinstance(images, (str, np.ndarray, RadiographImage))
         images = [images] if single else list(images)
-        if isinstance(pixel_spacing, (list, tuple)) and \
-                len(pixel_spacing) == len(images) and not (
-                    len(images) == 2 and
-                    all(np.isscalar(s) for s in pixel_spacing)):
-            spacings = list(pixel_spacing)
+        if pixel_spacings is not None:
+            if pixel_spacing is not None:
+                raise ValueError('give pixel_spacing (for every image) or '
+                                 'pixel_spacings (one per image), not both')
+            if len(pixel_spacings) != len(images):
+                raise ValueError(
+                    f'pixel_spacings has {len(pixel_spacings)} entries for '
+                    f'{len(images)} images; give one per image (None for '
+                    "the file's own)")
+            spacings = list(pixel_spacings)
         else:
             spacings = [pixel_spacing] * len(images)
+        # checked before any work, and for every image alike
+        for i, spacing in enumerate(spacings):
+            if spacing is not None:
+                parse_pixel_spacing(
+                    spacing, f'pixel spacing of image {i} given to predict '
+                    '(use pixel_spacings for one per image)')
         results = []
         for start in range(0, len(images), self.batch_size):
             chunk = images[start:start + self.batch_size]

@@ -86,3 +86,24 @@ def test_uint16_array_and_file_give_the_same_landmarks(
     # 16 * v / 4095 * 255 is v within rounding: the 8-bit image's answer
     np.testing.assert_allclose(from_file['landmarks_px'],
                                from_8bit['landmarks_px'], atol=0.5)
+
+
+def test_spacing_per_image_is_explicit(tiny_checkpoint, synthetic_root):
+    config, checkpoint = tiny_checkpoint
+    predictor = LandmarkPredictor(config, checkpoint, batch_size=2)
+    paths = [f'{synthetic_root}/images/test_{i:04d}.png' for i in range(2)]
+    each = predictor.predict(paths, pixel_spacings=[0.1, 0.144])
+    for result, spacing in zip(each, (0.1, 0.144)):
+        np.testing.assert_allclose(result['landmarks_mm'],
+                                   result['landmarks_px'] * spacing)
+    # the same list as pixel_spacing is one (x, y) spacing for both
+    both = predictor.predict(paths, pixel_spacing=[0.1, 0.144])
+    for result in both:
+        np.testing.assert_allclose(result['landmarks_mm'],
+                                   result['landmarks_px'] * [0.1, 0.144])
+    with pytest.raises(ValueError, match='pixel_spacings has 3 entries'):
+        predictor.predict(paths, pixel_spacings=[0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match='use pixel_spacings'):
+        predictor.predict(paths * 2, pixel_spacing=[0.1, 0.1, 0.2, 0.2])
+    with pytest.raises(ValueError, match='not both'):
+        predictor.predict(paths, 0.1, pixel_spacings=[0.1, 0.1])
