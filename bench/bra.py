@@ -13,18 +13,16 @@ writes JSON (default ``bench/results/bra-<device>.json``).
 """
 import argparse
 import json
-import os.path as osp
 import sys
 
 import torch
+# bench/gather_bra.py and bench/measure.py: Python looks for a script's
+# imports in its own folder first.
+from gather_bra import GatherThenAttend
+from measure import PeakMemory, machine, median_ms, run_worker_parts
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from gather_bra import GatherThenAttend  # noqa: E402
-from measure import (PeakMemory, machine, median_ms,  # noqa: E402
-                     run_worker_parts)
-
-from hyatt_mmpose.models.utils import BiLevelRoutingAttention  # noqa: E402
-from hyatt_mmpose.utils import atomic_write  # noqa: E402
+from hyatt_mmpose.models.utils import BiLevelRoutingAttention
+from hyatt_mmpose.utils import atomic_write
 
 # name: (H, W, channels, heads, n_win, topk, kv_per_win); heads of width 32
 SIZES = {

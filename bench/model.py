@@ -20,8 +20,6 @@ timed in one process and its peak memory taken in another
 (bench/measure.py); times are medians of ``--repeats`` after one warm-up.
 """
 import argparse
-import functools
-import importlib.util
 import json
 import os.path as osp
 import sys
@@ -30,10 +28,12 @@ import tempfile
 import cv2
 import numpy as np
 import torch
+# bench/measure.py: Python looks for a script's imports in its own folder
+# first.
+from measure import PeakMemory, machine, median_ms, run_worker_parts
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from measure import (PeakMemory, machine, median_ms,  # noqa: E402
-                     run_worker_parts)
+from hyatt_mmpose.analysis import summarise
+from hyatt_mmpose.utils import atomic_write, input_size_of
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = [
@@ -74,21 +74,6 @@ def set_input_size(cfg, input_size):
                 t['encoder'] = cfg.codec
 
 
-@functools.lru_cache(maxsize=None)
-def model_summary():
-    """tools/analysis/model_summary.py, a script, loaded as a module."""
-    spec = importlib.util.spec_from_file_location(
-        'model_summary',
-        osp.join(REPO_ROOT, 'tools', 'analysis', 'model_summary.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def input_size_of(cfg):
-    return model_summary().input_size_of(cfg)
-
-
 def grey_image(width, height):
     """A smooth grey image with some structure, as BGR uint8."""
     rng = np.random.default_rng(0)
@@ -109,8 +94,6 @@ def measure(path, variant, part, args):
     memories (``'memory'``, each after a warm-up run)."""
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
-
-    import hyatt_mmpose  # noqa: F401
 
     cfg = load_config(path, variant, args.input_size)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
@@ -202,7 +185,7 @@ def inference_cost(cfg, model, image, variant, part, args):
 
 
 def flops(cfg, input_size):
-    rows = model_summary().summarise(cfg, input_size)
+    rows = summarise(cfg, input_size)
     return dict((part, f) for part, _, f in rows)['total']
 
 
@@ -250,7 +233,6 @@ def main():
         print(json.dumps(measure(path, variant, part, args)))
         return
 
-    from hyatt_mmpose.utils import atomic_write
     rows = []
     for path in args.configs:
         for variant in args.variants:

@@ -1,66 +1,13 @@
 """Tests a checkpoint on a config's test set, with mmpose's command line.
 
     python tools/test.py configs/hyatt_cephalometric.py CKPT --out m.json
+
+See ``--help``, and :mod:`hyatt_mmpose.apis.testing`, which does it.
 """
-import argparse
-import json
-import os
-import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
-
-from hyatt_mmpose.utils import (CheckpointMismatchError, atomic_write,
-                                load_checkpoint_strict,
-                                use_gloo_without_cuda)
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description='Test a landmark model')
-    parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='where logs go')
-    parser.add_argument('--out', help='write the metrics to this JSON file')
-    parser.add_argument('--dump', help='write every prediction to this .pkl')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings, key=value')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
-    cfg.load_from = args.checkpoint
-    use_gloo_without_cuda(cfg)
-    if args.dump:
-        if not args.dump.endswith(('.pkl', '.pickle')):
-            raise SystemExit('--dump must name a .pkl file')
-        evaluator = cfg.test_evaluator
-        cfg.test_evaluator = [evaluator] if isinstance(evaluator, dict) \
-            else list(evaluator)
-        cfg.test_evaluator.append(dict(type='DumpResults',
-                                       out_file_path=args.dump))
-    runner = Runner.from_cfg(cfg)
-    # mmengine loads load_from non-strictly: refuse a checkpoint that does
-    # not fit the config before testing (mmengine then loads it again).
-    load_checkpoint_strict(runner.model, args.checkpoint, args.config)
-    metrics = runner.test()
-    if args.out:
-        with atomic_write(args.out) as f:
-            json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
-    return metrics
-
+from hyatt_mmpose.apis.testing import main
+from hyatt_mmpose.utils import CheckpointMismatchError
 
 if __name__ == '__main__':
     try:

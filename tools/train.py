@@ -3,72 +3,10 @@
     python tools/train.py configs/hyatt_cephalometric.py
     python tools/train.py CONFIG --resume            # the latest checkpoint
     python tools/train.py CONFIG --resume work_dirs/x/epoch_10.pth
+
+See ``--help``, and :mod:`hyatt_mmpose.apis.training`, which does it.
 """
-import argparse
-import os
-import os.path as osp
-
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
-
-from hyatt_mmpose.utils import latest_checkpoint, use_gloo_without_cuda
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description='Train a landmark model')
-    parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='where logs and checkpoints go')
-    parser.add_argument(
-        '--resume', nargs='?', type=str, const='auto',
-        help='resume from this checkpoint, or without a path from the latest '
-        'one in the work dir')
-    parser.add_argument('--amp', action='store_true',
-                        help='automatic mixed precision training')
-    parser.add_argument('--no-validate', action='store_true',
-                        help='do not validate during training')
-    parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale the learning rate with the total batch')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings, key=value')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
-
-
-def merge_args(cfg: Config, args) -> Config:
-    if args.no_validate:
-        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    cfg.launcher = args.launcher
-    if args.work_dir:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
-    if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        # this work dir's own latest checkpoint (None: start afresh)
-        cfg.resume, cfg.load_from = True, latest_checkpoint(cfg.work_dir)
-    elif args.resume:
-        cfg.resume, cfg.load_from = True, args.resume
-    if args.auto_scale_lr:
-        cfg.auto_scale_lr.enable = True
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    return cfg
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    cfg = merge_args(Config.fromfile(args.config), args)
-    use_gloo_without_cuda(cfg)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-
+from hyatt_mmpose.apis.training import main
 
 if __name__ == '__main__':
     main()

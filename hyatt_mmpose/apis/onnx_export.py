@@ -1,11 +1,29 @@
+"""Exports a trained model to ONNX: heatmaps out, dynamic batch.
+
+    python tools/deployment/export_onnx.py CONFIG CKPT --out model.onnx
+
+The network's input is the image batch normalised as the config's
+data_preprocessor does; its outputs are the head's heatmaps, one per level.
+The export is checked against PyTorch with onnxruntime on a random batch,
+and the largest absolute difference printed. Use the file with
+``tools/predict.py CONFIG model.onnx IMAGES --backend onnxruntime``.
+"""
+import argparse
 import io
-from typing import List, Tuple
+import sys
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 import torch.nn as nn
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpose.registry import MODELS
 
-from hyatt_mmpose.utils.atomic_write import atomic_write
+from ..utils.atomic_write import atomic_write
+from ..utils.input_size import input_size_of
+from ..utils.overwrite_guard import check_outputs_free
+from ..utils.strict_checkpoint import load_checkpoint_strict
 
 
 class HeatmapNetwork(nn.Module):
@@ -26,6 +44,15 @@ class HeatmapNetwork(nn.Module):
 
 
 def output_names(estimator: nn.Module) -> List[str]:
+    """The ONNX names of the heatmap outputs, by stride where the head has
+    several levels.
+
+    Args:
+        estimator (nn.Module): A built pose estimator.
+
+    Returns:
+        list[str]: ``['heatmaps']`` or ``['heatmaps_s4', ...]``.
+    """
     strides = getattr(estimator.head, 'strides', None)
     if strides is None:
         return ['heatmaps']
@@ -71,4 +98,46 @@ def export_onnx(estimator: nn.Module, input_size: Tuple[int, int],
     diff = max(float(np.abs(g - t.numpy()).max()) for g, t in zip(got, want))
     with atomic_write(path, 'wb') as f:
         f.write(buffer.getvalue())
+    return diff
+
+
+def main(argv: Optional[Sequence[str]] = None) -> float:
+    """``tools/deployment/export_onnx.py``: exports a config's checkpoint.
+
+    Args:
+        argv (Sequence[str], optional): The arguments; default
+            ``sys.argv[1:]``.
+
+    Returns:
+        float: As :func:`export_onnx`.
+
+    Raises:
+        SystemExit: On bad arguments, an existing output without
+            ``--overwrite``, or a config without an input size.
+        CheckpointMismatchError: If the checkpoint does not fit the config.
+    """
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split('\n', 2)[2])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--out', required=True, help='the .onnx file')
+    parser.add_argument('--opset', type=int, default=17)
+    parser.add_argument('--overwrite', action='store_true')
+    args = parser.parse_args(argv)
+    try:
+        check_outputs_free([args.out], args.overwrite)
+        cfg = Config.fromfile(args.config)
+        input_size = input_size_of(cfg)
+    except (FileExistsError, ValueError) as err:
+        sys.exit(f'error: {err}')
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    model = MODELS.build(cfg.model)
+    # Refuses another config's checkpoint rather than exporting a
+    # partly random model.
+    load_checkpoint_strict(model, args.checkpoint, args.config)
+    diff = export_onnx(model.eval(), input_size, args.out, args.opset)
+    print(f'wrote {args.out}; onnxruntime vs PyTorch heatmaps: max abs '
+          f'difference {diff:.2e}')
     return diff

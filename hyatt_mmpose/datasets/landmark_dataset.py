@@ -7,7 +7,7 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 from xtcocotools.coco import COCO
 
-from .conversion import ConversionError, entry_errors, read_json
+from .converters import ConversionError, entry_errors, read_json
 
 # The fields every entry of our COCO-style JSON needs; mmpose would skip an
 # instance without bbox or keypoints silently, or fail without the file name.

@@ -13,8 +13,8 @@ from typing import List, Tuple
 import cv2
 import numpy as np
 
-from .conversion import (coco_document, landmark_annotation,
-                         write_json_atomic)
+from ..utils.overwrite_guard import check_outputs_free
+from .converters import LandmarkRecord, write_coco
 
 # Plates as (intensity, corners); corners in a unit square, face to the
 # right. The corners, in this order, are the 19 landmarks.
@@ -112,30 +112,18 @@ def make_synthetic_dataset(out_dir: str,
     """
     ann_dir = osp.join(out_dir, 'annotations')
     ann_files = [osp.join(ann_dir, f'{name}.json') for name, _ in splits]
-    existing = [f for f in ann_files if osp.exists(f)]
-    if existing and not overwrite:
-        raise FileExistsError(f'{existing[0]} exists; pass overwrite=True '
-                              '(--overwrite) to replace it')
+    check_outputs_free(ann_files, overwrite)
     os.makedirs(osp.join(out_dir, 'images'), exist_ok=True)
-    os.makedirs(ann_dir, exist_ok=True)
     rng = np.random.default_rng(seed)
     img_id = 0
     for (name, count), ann_file in zip(splits, ann_files):
-        images, annotations = [], []
+        items = []
         for i in range(count):
             img_id += 1
             image, pts = render_sample(rng, size)
             rel = f'images/{name}_{i:04d}.png'
             cv2.imwrite(osp.join(out_dir, rel), image)
-            images.append(
-                dict(
-                    id=img_id,
-                    file_name=rel,
-                    width=size,
-                    height=size,
-                    pixel_spacing=pixel_spacing))
-            annotations.append(landmark_annotation(img_id, pts, size, size))
-        write_json_atomic(
-            ann_file,
-            coco_document(images, annotations, LANDMARK_NAMES, 'synthetic'))
+            items.append((LandmarkRecord(img_id, rel, pts, rel,
+                                         pixel_spacing), size, size))
+        write_coco(ann_file, items, LANDMARK_NAMES, 'synthetic')
     return ann_files

@@ -1,12 +1,15 @@
 from .atomic_write import atomic_write
 from .distributed import use_gloo_without_cuda
+from .input_size import input_size_of
 from .latest_checkpoint import latest_checkpoint
+from .overwrite_guard import check_outputs_free
 from .safe_checkpoint import (SAFE_GLOBALS, UnsafeCheckpointError,
                               install_safe_checkpoint_loader, safe_torch_load)
 from .strict_checkpoint import CheckpointMismatchError, load_checkpoint_strict
 
 __all__ = [
     'SAFE_GLOBALS', 'CheckpointMismatchError', 'UnsafeCheckpointError',
-    'atomic_write', 'install_safe_checkpoint_loader', 'latest_checkpoint',
+    'atomic_write', 'check_outputs_free', 'input_size_of',
+    'install_safe_checkpoint_loader', 'latest_checkpoint',
     'load_checkpoint_strict', 'safe_torch_load', 'use_gloo_without_cuda'
 ]

@@ -1,7 +1,6 @@
-"""tools/analysis/inter_observer.py reads the ISBI 2015 doctors' files as
-the converter does: a byte-order mark and CRLF accepted, errors naming the
-file and line."""
-import importlib.util
+"""The inter-observer score reads the ISBI 2015 doctors' files as the
+converter does: a byte-order mark and CRLF accepted, errors naming the file
+and line."""
 import os
 import os.path as osp
 import re
@@ -10,21 +9,12 @@ import shutil
 import numpy as np
 import pytest
 
-from hyatt_mmpose.datasets.conversion import ConversionError
+from hyatt_mmpose.datasets.converters import (ConversionError,
+                                              read_isbi2015_points)
+from hyatt_mmpose.evaluation import score_inter_observer
 
-from ..test_datasets.converters import write_spreadsheet_text
-from ..utils import REPO_ROOT, shared_data
-
-
-def load_tool():
-    path = osp.join(REPO_ROOT, 'tools', 'analysis', 'inter_observer.py')
-    spec = importlib.util.spec_from_file_location('inter_observer', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-inter_observer = load_tool()
+from ..test_datasets.spreadsheet_text import write_spreadsheet_text
+from ..utils import shared_data
 
 
 def points_text(rng) -> str:
@@ -38,7 +28,7 @@ def test_read_takes_bom_crlf_and_extra_lines(tmp_path):
     write_spreadsheet_text(tmp_path / 'sheet.txt', text)
     want = np.loadtxt(tmp_path / 'plain.txt', delimiter=',', max_rows=19)
     np.testing.assert_array_equal(
-        inter_observer.read(str(tmp_path / 'sheet.txt')), want)
+        read_isbi2015_points(str(tmp_path / 'sheet.txt')), want)
 
 
 @pytest.mark.parametrize('line,message', [
@@ -52,11 +42,11 @@ def test_read_errors_name_file_and_line(tmp_path, line, message):
     write_spreadsheet_text(path, '\n'.join(lines))
     with pytest.raises(ConversionError,
                        match='^' + re.escape(str(path)) + message):
-        inter_observer.read(str(path))
+        read_isbi2015_points(str(path))
     path.write_text('\n'.join(lines[:3]))
     with pytest.raises(ConversionError, match='^' + re.escape(str(path)) +
                        ': 3 landmarks, expected 19'):
-        inter_observer.read(str(path))
+        read_isbi2015_points(str(path))
 
 
 def make_layout(root, source=None):
@@ -84,8 +74,8 @@ def test_score_of_spreadsheet_files_equals_the_originals(tmp_path):
          f'{stem}.bmp').write_bytes(b'')
     shutil.copytree(osp.join(real, 'AnnotationsByMD'),
                     tmp_path / 'plain' / 'AnnotationsByMD')
-    sheet = inter_observer.score(str(tmp_path / 'sheet'), 'Test1Data')
-    plain = inter_observer.score(str(tmp_path / 'plain'), 'Test1Data')
+    sheet = score_inter_observer(str(tmp_path / 'sheet'), 'Test1Data')
+    plain = score_inter_observer(str(tmp_path / 'plain'), 'Test1Data')
     assert sheet == plain and sheet['MRE'] > 0
 
 
@@ -95,10 +85,16 @@ def test_score_names_the_bad_image_and_annotation(tmp_path):
     stray.write_bytes(b'')
     with pytest.raises(ConversionError, match='^' + re.escape(str(stray)) +
                        ": image name must be a whole number"):
-        inter_observer.score(str(tmp_path), 'Test1Data')
+        score_inter_observer(str(tmp_path), 'Test1Data')
     os.remove(stray)
     missing = tmp_path / 'AnnotationsByMD' / '400_junior' / '002.txt'
     os.remove(missing)
     with pytest.raises(FileNotFoundError, match='^' + re.escape(
             str(missing)) + ': annotation file not found'):
-        inter_observer.score(str(tmp_path), 'Test1Data')
+        score_inter_observer(str(tmp_path), 'Test1Data')
+
+
+def test_score_names_a_root_without_images(tmp_path):
+    with pytest.raises(ConversionError, match='^' + re.escape(
+            str(tmp_path / 'RawImage' / 'Test1Data')) + ': no images'):
+        score_inter_observer(str(tmp_path), 'Test1Data')

@@ -1,19 +1,16 @@
 """bench/bra.py: its gather-then-attend reference computes what our
 BiLevelRoutingAttention computes, and the script writes its report."""
 import json
-import os.path as osp
 import subprocess
 import sys
 
 import pytest
 import torch
 
+from bench.gather_bra import GatherThenAttend
 from hyatt_mmpose.models import BiLevelRoutingAttention
 
 from ..utils import REPO_ROOT
-
-sys.path.insert(0, osp.join(REPO_ROOT, 'bench'))
-from gather_bra import GatherThenAttend  # noqa: E402
 
 
 @pytest.mark.parametrize(

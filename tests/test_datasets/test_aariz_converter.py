@@ -6,11 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from hyatt_mmpose.datasets.conversion import ConversionError
+from hyatt_mmpose.datasets.converters import ConversionError, convert_aariz
 
-from .converters import load_converter, write_spreadsheet_text
-
-aariz = load_converter('aariz')
+from .spreadsheet_text import write_spreadsheet_text
 
 
 def make_layout(root, per_split=2):
@@ -43,7 +41,7 @@ def make_layout(root, per_split=2):
 
 def test_release_layout_with_mean_truth_and_spacing(tmp_path):
     truth = make_layout(tmp_path / 'aariz')
-    counts = aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+    counts = convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
     assert counts == dict(train=2, val=2, test=2)
     doc = json.load(open(tmp_path / 'out' / 'val.json'))
     image = doc['images'][1]
@@ -63,8 +61,8 @@ def test_missing_junior_file_is_named(tmp_path):
               'cktest0.json')
     with pytest.raises(ConversionError, match=r'cktest0\.json: annotation '
                        'file not found'):
-        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
-    counts = aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out2'),
+        convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+    counts = convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out2'),
                            skip_bad=True)
     assert counts['test'] == 1
 
@@ -72,13 +70,13 @@ def test_missing_junior_file_is_named(tmp_path):
 def test_spreadsheet_spacing_csv_and_bom_json_convert_the_same(tmp_path):
     make_layout(tmp_path / 'aariz')
     root = tmp_path / 'aariz'
-    plain = aariz.convert(str(root), str(tmp_path / 'plain'))
+    plain = convert_aariz(str(root), str(tmp_path / 'plain'))
     mapping = root / 'cephalogram_machine_mappings.csv'
     write_spreadsheet_text(mapping, mapping.read_text(), ',,\n\n')
     for path in root.glob('*/Annotations/*/*/*.json'):
         write_spreadsheet_text(
             path, json.dumps(json.loads(path.read_text()), indent=2))
-    assert aariz.convert(str(root), str(tmp_path / 'sheet')) == plain
+    assert convert_aariz(str(root), str(tmp_path / 'sheet')) == plain
     for split in plain:
         assert json.load(open(tmp_path / 'sheet' / f'{split}.json')) == \
             json.load(open(tmp_path / 'plain' / f'{split}.json'))
@@ -109,8 +107,8 @@ def test_bad_annotation_names_file_and_entry(tmp_path, edit, message):
     path.write_text(edit(path.read_text()))
     with pytest.raises(ConversionError, match='^' + re.escape(str(path.parent))
                        + '/' + message):
-        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
-    counts = aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out2'),
+        convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+    counts = convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out2'),
                            skip_bad=True)
     assert counts['train'] == 1
 
@@ -130,7 +128,7 @@ def test_bad_spacing_cell_names_file_and_line(tmp_path, cell, message):
     write_spreadsheet_text(mapping, '\n'.join(lines))
     with pytest.raises(ConversionError, match='^' + re.escape(str(mapping)) +
                        ':4: ' + message):
-        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+        convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
 
 
 def test_short_spacing_row_and_absent_image_name_the_csv(tmp_path):
@@ -140,8 +138,8 @@ def test_short_spacing_row_and_absent_image_name_the_csv(tmp_path):
     mapping.write_text('\n'.join(lines[:2] + ['cktrain1'] + lines[3:]))
     with pytest.raises(ConversionError, match=re.escape(str(mapping)) +
                        ":3: only 1 of the header's 3 cells"):
-        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+        convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
     mapping.write_text('\n'.join(lines[:2] + lines[3:]))
     with pytest.raises(ConversionError, match=re.escape(str(mapping)) +
                        ': no row for image cktrain1'):
-        aariz.convert(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
+        convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))

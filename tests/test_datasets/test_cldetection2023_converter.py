@@ -7,11 +7,11 @@ import cv2
 import numpy as np
 import pytest
 
-from hyatt_mmpose.datasets.conversion import ConversionError
+from hyatt_mmpose.datasets.converters import ConversionError
+from hyatt_mmpose.datasets.converters import \
+    convert_cldetection2023 as convert_cl
 
-from .converters import load_converter, write_spreadsheet_text
-
-cl = load_converter('cldetection2023')
+from .spreadsheet_text import write_spreadsheet_text
 
 
 def write_stack(tmp_path, compressed: bool):
@@ -44,7 +44,7 @@ def write_stack(tmp_path, compressed: bool):
 def test_stack_slices_cropped_with_their_spacing(tmp_path, compressed):
     stack, sizes, mha, gt = write_stack(tmp_path, compressed)
     out = tmp_path / 'out'
-    counts = cl.convert(mha, gt, str(out), val_size=1, test_size=1)
+    counts = convert_cl(mha, gt, str(out), val_size=1, test_size=1)
     assert counts == dict(train=1, val=1, test=1)
     images = {}
     for split in counts:
@@ -59,12 +59,12 @@ def test_stack_slices_cropped_with_their_spacing(tmp_path, compressed):
         png = cv2.imread(str(out / image['file_name']))[..., ::-1]
         np.testing.assert_array_equal(png, stack[index - 1, :h, :w])
     with pytest.raises(FileExistsError, match='--overwrite'):
-        cl.convert(mha, gt, str(out))
+        convert_cl(mha, gt, str(out))
 
 
 def test_spreadsheet_json_and_crlf_header_convert_the_same(tmp_path):
     _, _, mha, gt = write_stack(tmp_path, compressed=False)
-    plain = cl.convert(mha, gt, str(tmp_path / 'plain'), val_size=1,
+    plain = convert_cl(mha, gt, str(tmp_path / 'plain'), val_size=1,
                        test_size=1)
     with open(gt) as f:
         write_spreadsheet_text(tmp_path / 'train-gt.json',
@@ -74,7 +74,7 @@ def test_spreadsheet_json_and_crlf_header_convert_the_same(tmp_path):
     header = data[:split].replace(b'\n', b'\r\n')
     with open(mha, 'wb') as f:
         f.write(codecs.BOM_UTF8 + header + data[split:])
-    assert cl.convert(mha, gt, str(tmp_path / 'sheet'), val_size=1,
+    assert convert_cl(mha, gt, str(tmp_path / 'sheet'), val_size=1,
                       test_size=1) == plain
     for name in plain:
         assert json.load(open(tmp_path / 'sheet' / 'annotations' /
@@ -91,7 +91,7 @@ def test_truncated_stack_names_file_and_slice(tmp_path, compressed):
         f.write(data[:-2000])
     with pytest.raises(ConversionError, match='^' + re.escape(mha) +
                        r': data ends in slice 3 of 3 .*truncated'):
-        cl.convert(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
+        convert_cl(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
 
 
 @pytest.mark.parametrize('old,new,message', [
@@ -111,7 +111,7 @@ def test_bad_header_names_file_and_line(tmp_path, old, new, message):
         f.write(data.replace(old, new, 1))
     with pytest.raises(ConversionError,
                        match='^' + re.escape(mha) + message):
-        cl.convert(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
+        convert_cl(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
 
 
 def test_corrupt_compressed_data_is_named(tmp_path):
@@ -122,7 +122,7 @@ def test_corrupt_compressed_data_is_named(tmp_path):
     open(mha, 'wb').write(bytes(data))
     with pytest.raises(ConversionError, match='^' + re.escape(mha) +
                        r': compressed data is corrupt in slice 1') as info:
-        cl.convert(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
+        convert_cl(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
     assert isinstance(info.value.__cause__, zlib.error)
 
 
@@ -130,7 +130,7 @@ def test_missing_stack_is_named(tmp_path):
     _, _, mha, gt = write_stack(tmp_path, compressed=False)
     with pytest.raises(FileNotFoundError,
                        match=r'nope\.mha: MetaImage not found'):
-        cl.convert(str(tmp_path / 'nope.mha'), gt, str(tmp_path / 'out'))
+        convert_cl(str(tmp_path / 'nope.mha'), gt, str(tmp_path / 'out'))
 
 
 @pytest.mark.parametrize('edit,message', [
@@ -152,7 +152,7 @@ def test_bad_point_names_file_and_entry(tmp_path, edit, message):
     write_spreadsheet_text(tmp_path / 'train-gt.json', json.dumps(doc))
     with pytest.raises(ConversionError,
                        match='^' + re.escape(gt) + ', ' + message):
-        cl.convert(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
+        convert_cl(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
 
 
 def test_json_syntax_error_names_line(tmp_path):
@@ -160,4 +160,4 @@ def test_json_syntax_error_names_line(tmp_path):
     write_spreadsheet_text(tmp_path / 'train-gt.json', '{"points": [\n{]}')
     with pytest.raises(ConversionError, match='^' + re.escape(gt) +
                        r':2:2: landmark JSON is not valid JSON'):
-        cl.convert(mha, gt, str(tmp_path / 'out'))
+        convert_cl(mha, gt, str(tmp_path / 'out'))

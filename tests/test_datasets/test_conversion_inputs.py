@@ -1,4 +1,4 @@
-"""The shared readers of hyatt_mmpose.datasets.conversion: UTF-8 with or
+"""The shared readers of hyatt_mmpose.datasets.converters: UTF-8 with or
 without a byte-order mark, any line ending, and errors that name the file
 and line and keep the original cause."""
 import csv
@@ -7,14 +7,14 @@ import json
 import numpy as np
 import pytest
 
-from hyatt_mmpose.datasets.conversion import (ConversionError,
+from hyatt_mmpose.datasets.converters import (ConversionError,
                                               InputNotFoundError,
                                               entry_errors, read_csv_rows,
                                               read_json, read_lines,
                                               read_point_lines, read_text,
                                               to_number)
 
-from .converters import write_spreadsheet_text
+from .spreadsheet_text import write_spreadsheet_text
 
 
 def test_text_readers_take_bom_crlf_and_trailing_blank_lines(tmp_path):

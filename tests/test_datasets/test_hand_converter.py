@@ -5,17 +5,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from hyatt_mmpose.datasets.conversion import ConversionError
+from hyatt_mmpose.datasets.converters import ConversionError, convert_hand
 
 from ..utils import shared_data
-from .converters import load_converter, write_spreadsheet_text
-
-hand = load_converter('hand')
+from .spreadsheet_text import write_spreadsheet_text
 
 
 def test_real_sample_converts_present_images_and_names_missing(tmp_path):
     root = shared_data('hand_xray')
-    counts, missing = hand.convert(root, str(tmp_path), seed=0)
+    counts, missing = convert_hand(root, str(tmp_path), seed=0)
     assert sum(counts.values()) == 9
     assert counts == dict(train=6, val=1, test=2)
     with open(f'{root}/all.csv') as f:
@@ -37,7 +35,7 @@ def test_id_lists_choose_the_splits(tmp_path):
         path = tmp_path / f'{split}.txt'
         path.write_text('\n'.join(map(str, ids)) + '\n')
         lists[split] = str(path)
-    counts, _ = hand.convert(root, str(tmp_path / 'out'), id_lists=lists)
+    counts, _ = convert_hand(root, str(tmp_path / 'out'), id_lists=lists)
     assert counts == dict(train=2, val=1, test=1)
 
 
@@ -57,7 +55,7 @@ def make_hand(root, ids=(3142, 3150, 3151, 3160)):
 def test_spreadsheet_csv_and_id_lists_with_bom_and_crlf(tmp_path):
     rows = make_hand(tmp_path)
     (tmp_path / 'all.csv').write_text('\n'.join(rows) + '\n')
-    plain, _ = hand.convert(str(tmp_path), str(tmp_path / 'plain'))
+    plain, _ = convert_hand(str(tmp_path), str(tmp_path / 'plain'))
     write_spreadsheet_text(tmp_path / 'all.csv', '\n'.join(rows),
                            ',' * 74 + '\n\n')
     lists = {}
@@ -66,7 +64,7 @@ def test_spreadsheet_csv_and_id_lists_with_bom_and_crlf(tmp_path):
         lists[split] = str(tmp_path / f'{split}.txt')
         write_spreadsheet_text(tmp_path / f'{split}.txt',
                                '\n'.join(map(str, ids)))
-    counts, missing = hand.convert(str(tmp_path), str(tmp_path / 'sheet'),
+    counts, missing = convert_hand(str(tmp_path), str(tmp_path / 'sheet'),
                                    id_lists=lists)
     assert counts == dict(train=2, val=1, test=1) and not missing
     train = json.load(open(tmp_path / 'sheet' / 'train.json'))
@@ -95,7 +93,7 @@ def test_bad_cells_name_file_line_and_column(tmp_path, cell, message):
     write_spreadsheet_text(tmp_path / 'all.csv', '\n'.join(rows))
     with pytest.raises(ConversionError,
                        match=f'^{tmp_path}/all\\.csv:2: {message}'):
-        hand.convert(str(tmp_path), str(tmp_path / 'out'))
+        convert_hand(str(tmp_path), str(tmp_path / 'out'))
 
 
 def test_bad_id_list_names_its_line(tmp_path):
@@ -106,10 +104,10 @@ def test_bad_id_list_names_its_line(tmp_path):
         write_spreadsheet_text(tmp_path / path, '3142\n\n3150 x\n')
     with pytest.raises(ConversionError, match=r"train\.txt:3: id must be a "
                        r"whole number, got '3150 x'"):
-        hand.convert(str(tmp_path), str(tmp_path / 'out'), id_lists=lists)
+        convert_hand(str(tmp_path), str(tmp_path / 'out'), id_lists=lists)
     for path in lists.values():
         write_spreadsheet_text(tmp_path / path, '3142\n')
     os.remove(lists['val'])
     with pytest.raises(FileNotFoundError, match=r'val\.txt: id list not '
                        'found'):
-        hand.convert(str(tmp_path), str(tmp_path / 'out2'), id_lists=lists)
+        convert_hand(str(tmp_path), str(tmp_path / 'out2'), id_lists=lists)

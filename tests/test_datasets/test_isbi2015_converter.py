@@ -9,17 +9,15 @@ from mmengine.registry import init_default_scope
 from PIL import Image
 
 from hyatt_mmpose.datasets import ISBI2015Dataset
-from hyatt_mmpose.datasets.conversion import ConversionError
+from hyatt_mmpose.datasets.converters import ConversionError, convert_isbi2015
 
 from ..utils import shared_data
-from .converters import load_converter, write_spreadsheet_text
-
-isbi = load_converter('isbi2015')
+from .spreadsheet_text import write_spreadsheet_text
 
 
 def test_real_layout_gives_the_published_splits(tmp_path):
     root = shared_data('isbi2015')
-    counts = isbi.convert(root, str(tmp_path))
+    counts = convert_isbi2015(root, str(tmp_path))
     assert counts == dict(train=130, val=20, test1=150, test2=100)
     splits = {n: json.load(open(tmp_path / f'{n}.json')) for n in counts}
     ids = [set(i['id'] for i in s['images']) for s in splits.values()]
@@ -53,7 +51,7 @@ def test_real_layout_gives_the_published_splits(tmp_path):
 
 def test_senior_ground_truth_and_no_overwrite(tmp_path):
     root = shared_data('isbi2015')
-    isbi.convert(root, str(tmp_path), ground_truth='senior')
+    convert_isbi2015(root, str(tmp_path), ground_truth='senior')
     train = json.load(open(tmp_path / 'test2.json'))
     with open(os.path.join(root, 'AnnotationsByMD', '400_senior',
                            '301.txt')) as f:
@@ -61,7 +59,7 @@ def test_senior_ground_truth_and_no_overwrite(tmp_path):
     ann = next(a for a in train['annotations'] if a['image_id'] == 301)
     assert ann['keypoints'][:2] == [x, y]
     with pytest.raises(FileExistsError, match='--overwrite'):
-        isbi.convert(root, str(tmp_path))
+        convert_isbi2015(root, str(tmp_path))
 
 
 def make_layout(tmp_path, n_train=3):
@@ -85,7 +83,7 @@ def make_layout(tmp_path, n_train=3):
 
 def test_extra_lines_and_any_extension(tmp_path):
     root = make_layout(tmp_path / 'data')
-    counts = isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+    counts = convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
     assert counts == dict(train=2, val=1, test1=1, test2=1)
 
 
@@ -95,9 +93,9 @@ def test_truncated_image_is_named(tmp_path):
     data = path.read_bytes()
     path.write_bytes(data[:len(data) // 2])
     with pytest.raises(ConversionError, match=r'151\.png.*cannot be read'):
-        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
-    counts = isbi.convert(str(root), str(tmp_path / 'out'), val_size=1,
-                          skip_bad=True)
+        convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
+    counts = convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1,
+                              skip_bad=True)
     assert counts['test1'] == 0 and counts['train'] == 2
 
 
@@ -108,7 +106,7 @@ def test_eighteen_points_are_refused(tmp_path):
         f.write_text('\n'.join(f.read_text().splitlines()[:18]) + '\n')
     with pytest.raises(ConversionError,
                        match=r'002\.txt: 18 landmarks, expected 19'):
-        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+        convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
 
 
 def test_point_outside_the_image_is_refused(tmp_path):
@@ -121,7 +119,7 @@ def test_point_outside_the_image_is_refused(tmp_path):
     with pytest.raises(ConversionError,
                        match=r'003\.txt: landmark 5 at \(70\.0, 10\.0\) lies '
                        r'outside the 64 x 48 image'):
-        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+        convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
 
 
 def test_duplicated_id_is_refused(tmp_path):
@@ -129,16 +127,16 @@ def test_duplicated_id_is_refused(tmp_path):
     shutil.copy(root / 'RawImage' / 'TrainingData' / '001.png',
                 root / 'RawImage' / 'TrainingData' / '001.jpg')
     with pytest.raises(ConversionError, match='id 1 is duplicated'):
-        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+        convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
 
 
 def test_spreadsheet_text_files_convert_the_same(tmp_path):
     root = make_layout(tmp_path / 'data')
-    plain = isbi.convert(str(root), str(tmp_path / 'plain'), val_size=1)
+    plain = convert_isbi2015(str(root), str(tmp_path / 'plain'), val_size=1)
     for path in (root / 'AnnotationsByMD').glob('*/*.txt'):
         write_spreadsheet_text(path, path.read_text())
-    assert isbi.convert(str(root), str(tmp_path / 'sheet'),
-                        val_size=1) == plain
+    assert convert_isbi2015(str(root), str(tmp_path / 'sheet'),
+                            val_size=1) == plain
     for split in plain:
         assert json.load(open(tmp_path / 'sheet' / f'{split}.json')) == \
             json.load(open(tmp_path / 'plain' / f'{split}.json'))
@@ -156,9 +154,9 @@ def test_bad_line_names_file_and_line(tmp_path, line, message):
     write_spreadsheet_text(path, '\n'.join(lines))
     with pytest.raises(ConversionError,
                        match='^' + re.escape(str(path)) + message):
-        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
-    counts = isbi.convert(str(root), str(tmp_path / 'out'), val_size=1,
-                          skip_bad=True)
+        convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
+    counts = convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1,
+                              skip_bad=True)
     assert counts['train'] + counts['val'] == 2
 
 
@@ -168,11 +166,11 @@ def test_non_utf8_and_missing_annotation_are_named(tmp_path):
     path.write_bytes(path.read_bytes() + b'\xff\xfe\n')
     with pytest.raises(ConversionError, match='^' + re.escape(str(path)) +
                        r':22: annotation file is not UTF-8'):
-        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+        convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
     os.remove(path)
     with pytest.raises(FileNotFoundError, match='^' + re.escape(str(path)) +
                        ': annotation file not found'):
-        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
+        convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
 
 
 def test_image_not_named_by_number_is_named(tmp_path):
@@ -181,7 +179,7 @@ def test_image_not_named_by_number_is_named(tmp_path):
     stray.write_bytes(b'\0')
     with pytest.raises(ConversionError, match='^' + re.escape(str(stray)) +
                        ": image name must be a whole number, got 'Thumbs'"):
-        isbi.convert(str(root), str(tmp_path / 'out'), val_size=1)
-    counts = isbi.convert(str(root), str(tmp_path / 'out'), val_size=1,
-                          skip_bad=True)
+        convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
+    counts = convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1,
+                              skip_bad=True)
     assert counts['test2'] == 1

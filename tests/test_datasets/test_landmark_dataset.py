@@ -9,7 +9,7 @@ from hyatt_mmpose.datasets import (ISBI2015Dataset, SyntheticLandmarkDataset,
                                    parse_pixel_spacing)
 from hyatt_mmpose.datasets.synthetic import make_synthetic_dataset
 
-from .converters import write_spreadsheet_text
+from .spreadsheet_text import write_spreadsheet_text
 
 
 def pipeline():

@@ -1,7 +1,6 @@
 """WorkDirCheckpointHook: resuming from another run's checkpoint never
 removes that run's files (mmengine's CheckpointHook does)."""
 import glob
-import importlib.util
 import os.path as osp
 import re
 import shutil
@@ -9,6 +8,8 @@ import shutil
 import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
+
+from hyatt_mmpose.apis import training
 
 from ..utils import REPO_ROOT, tiny_config
 
@@ -75,14 +76,6 @@ def test_resumed_copy_keeps_the_originals_best(hook, keeps, original,
         assert set(before) <= set(files(copy))
 
 
-def load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(
-        f'tool_{name}', osp.join(REPO_ROOT, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize('hook, keeps', [('WorkDirCheckpointHook', True),
                                          ('CheckpointHook', False)])
 def test_resume_other_checkpoint_into_new_work_dir(hook, keeps, original,
@@ -97,7 +90,7 @@ def test_resume_other_checkpoint_into_new_work_dir(hook, keeps, original,
     foreign = {name: f'another run: {name}' for name in before}
     for name, text in foreign.items():
         (new / name).write_text(text)
-    load_tool('train').main([
+    training.main([
         config, '--work-dir',
         str(new), '--resume',
         str(original / 'epoch_2.pth'), '--cfg-options',

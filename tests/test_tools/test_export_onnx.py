@@ -1,5 +1,4 @@
 """ONNX export of the tiny preset, and the onnxruntime backend."""
-import importlib.util
 import json
 import os.path as osp
 
@@ -9,25 +8,15 @@ import pytest
 import torch
 from mmengine.dataset import pseudo_collate
 
-from hyatt_mmpose.apis import HeatmapNetwork, LandmarkPredictor
-
-from ..utils import REPO_ROOT
-
-
-def load_tool(*parts):
-    path = osp.join(REPO_ROOT, 'tools', *parts)
-    spec = importlib.util.spec_from_file_location(parts[-1][:-3], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from hyatt_mmpose.apis import (HeatmapNetwork, LandmarkPredictor,
+                               onnx_export, predict_files)
 
 
 @pytest.fixture(scope='module')
 def exported(tiny_checkpoint, tmp_path_factory):
     config, checkpoint = tiny_checkpoint
     out = str(tmp_path_factory.mktemp('onnx') / 'tiny.onnx')
-    diff = load_tool('deployment', 'export_onnx.py').main(
-        [config, checkpoint, '--out', out])
+    diff = onnx_export.main([config, checkpoint, '--out', out])
     return config, checkpoint, out, diff
 
 
@@ -35,8 +24,7 @@ def test_export_checks_itself_and_keeps_files(exported):
     config, checkpoint, out, diff = exported
     assert osp.getsize(out) > 0 and diff < 1e-4
     with pytest.raises(SystemExit, match='--overwrite'):
-        load_tool('deployment', 'export_onnx.py').main(
-            [config, checkpoint, '--out', out])
+        onnx_export.main([config, checkpoint, '--out', out])
 
 
 def test_heatmaps_and_landmarks_match_pytorch(exported, synthetic_root):
@@ -69,9 +57,8 @@ def test_heatmaps_and_landmarks_match_pytorch(exported, synthetic_root):
 def test_predict_tool_with_onnxruntime(exported, synthetic_root, tmp_path):
     config, checkpoint, out, _ = exported
     image = f'{synthetic_root}/images/test_0001.png'
-    predict = load_tool('predict.py')
     for backend, model in (('pytorch', checkpoint), ('onnxruntime', out)):
-        assert predict.main([
+        assert predict_files.main([
             config, model, image, '--out-dir', str(tmp_path / backend),
             '--backend', backend
         ]) == 0
@@ -119,6 +106,5 @@ def test_checkpoint_of_another_config_is_refused(synthetic_root, tmp_path):
     out = tmp_path / 'wider.onnx'
     with pytest.raises(CheckpointMismatchError,
                        match=r'(?s)wider\.pth.*tiny\.py.*shape mismatches'):
-        load_tool('deployment', 'export_onnx.py').main(
-            [config, checkpoint, '--out', str(out)])
+        onnx_export.main([config, checkpoint, '--out', str(out)])
     assert not out.exists()

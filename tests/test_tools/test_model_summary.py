@@ -1,4 +1,3 @@
-import importlib.util
 import os.path as osp
 
 import pytest
@@ -6,15 +5,10 @@ import torch
 from mmengine.analysis import FlopAnalyzer
 from mmengine.config import Config
 
+from hyatt_mmpose.analysis import sdpa_flop_jit, summarise
 from hyatt_mmpose.models import BiLevelRoutingAttention
 
 from ..utils import REPO_ROOT
-
-spec = importlib.util.spec_from_file_location(
-    'model_summary', osp.join(REPO_ROOT, 'tools', 'analysis',
-                              'model_summary.py'))
-model_summary = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(model_summary)
 
 
 def test_attention_flops_are_counted_as_two_matmuls():
@@ -24,7 +18,7 @@ def test_attention_flops_are_counted_as_two_matmuls():
                                   side_dwconv=0)
     analyzer = FlopAnalyzer(bra, torch.randn(1, C, 8, 6))
     analyzer.set_op_handle('aten::scaled_dot_product_attention',
-                           model_summary.sdpa_flop_jit)
+                           sdpa_flop_jit)
     expected = N * C * 3 * C + 2 * N * N * C + N * C * C
     assert analyzer.total() == expected
 
@@ -32,7 +26,7 @@ def test_attention_flops_are_counted_as_two_matmuls():
 def test_summary_rows_of_the_demo_config():
     cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs',
                                    'hyatt_synthetic_demo.py'))
-    rows = model_summary.summarise(cfg, (64, 64))
+    rows = summarise(cfg, (64, 64))
     parts = {part: (params, flops) for part, params, flops in rows}
     assert list(parts) == ['backbone', 'neck', 'head', 'total']
     assert parts['total'][0] == pytest.approx(

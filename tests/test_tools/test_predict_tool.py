@@ -1,5 +1,4 @@
 import csv
-import importlib.util
 import json
 import os.path as osp
 import shutil
@@ -8,16 +7,12 @@ import cv2
 import numpy as np
 import pytest
 
+from hyatt_mmpose.apis import predict_files
 from hyatt_mmpose.datasets.metainfo import landmark_names
 from hyatt_mmpose.visualization import PLANES
 from hyatt_mmpose.visualization.landmark_drawing import PLANE_COLOUR
 
-from ..utils import REPO_ROOT, shared_data
-
-spec = importlib.util.spec_from_file_location(
-    'predict_tool', osp.join(REPO_ROOT, 'tools', 'predict.py'))
-predict_tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(predict_tool)
+from ..utils import shared_data
 
 
 def test_folder_run_finishes_good_files_and_lists_bad_ones(
@@ -31,7 +26,7 @@ def test_folder_run_finishes_good_files_and_lists_bad_ones(
     (images / 'corrupt.png').write_bytes(b'\x89PNG\r\n\x1a\n garbage')
     (images / 'notes.txt').write_text('not an image')
     out = tmp_path / 'out'
-    status = predict_tool.main([
+    status = predict_files.main([
         config, checkpoint, str(images), '--out-dir', str(out), '--spacing',
         '0.5', '--batch-size', '2'
     ])
@@ -61,7 +56,7 @@ def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
         landmarks_px=points, landmarks_mm=points * 0.1, scores=np.ones(19),
         pixel_spacing=np.array([0.1, 0.1]))
     image = cv2.imread(result['image_path'])
-    row = predict_tool.save_result(result, image, str(tmp_path), '001',
+    row = predict_files.save_result(result, image, str(tmp_path), '001',
                                    draw_ceph_planes=True)
     record = json.load(open(tmp_path / '001.json'))
     assert record['cephalometry']['classes'] == dict(
@@ -75,11 +70,11 @@ def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
         assert tuple(overlay[y, x]) == PLANE_COLOUR, (a, b)
     # A model without these landmarks gets neither.
     result['names'] = landmark_names('synthetic')
-    assert predict_tool.cephalometry(result) is None
+    assert predict_files.cephalometry(result) is None
 
 
 def run(config, checkpoint, inputs, out, *extra):
-    return predict_tool.main(
+    return predict_files.main(
         [config, checkpoint, *map(str, inputs), '--out-dir', str(out),
          *extra])
 

@@ -1,21 +1,13 @@
 """tools/train.py and tools/test.py as a user runs them."""
-import importlib.util
 import json
-import os.path as osp
 import pickle
 
 import numpy as np
 import pytest
 
-from ..utils import REPO_ROOT, tiny_config
+from hyatt_mmpose.apis import testing, training
 
-
-def load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(
-        f'tool_{name}', osp.join(REPO_ROOT, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from ..utils import tiny_config
 
 
 @pytest.fixture(scope='module')
@@ -24,13 +16,13 @@ def trained(synthetic_root, tmp_path_factory):
     work = tmp_path_factory.mktemp('tools')
     config = str(work / 'tiny.py')
     tiny_config(synthetic_root, str(work / 'run'), max_epochs=1).dump(config)
-    load_tool('train').main([config, '--work-dir', str(work / 'run')])
+    training.main([config, '--work-dir', str(work / 'run')])
     return config, str(work / 'run' / 'epoch_1.pth'), work
 
 
 def test_resume_continues_from_the_saved_epoch(trained):
     config, _, work = trained
-    load_tool('train').main([
+    training.main([
         config, '--work-dir', str(work / 'run'), '--resume',
         '--cfg-options', 'train_cfg.max_epochs=2'
     ])
@@ -41,7 +33,7 @@ def test_resume_continues_from_the_saved_epoch(trained):
 def test_out_metrics_equal_those_recomputed_from_dump(trained):
     config, checkpoint, work = trained
     out, dump = str(work / 'metrics.json'), str(work / 'preds.pkl')
-    load_tool('test').main([
+    testing.main([
         config, checkpoint, '--work-dir', str(work / 'test'), '--out', out,
         '--dump', dump
     ])
@@ -77,7 +69,7 @@ def test_two_test_splits_are_reported_together_and_each(trained,
     cfg.test_dataloader.dataset = dict(type='ConcatDataset', datasets=parts)
     two = str(work / 'two_splits.py')
     cfg.dump(two)
-    metrics = load_tool('test').main(
+    metrics = testing.main(
         [two, checkpoint, '--work-dir', str(work / 'test2')])
     # Four images of 19 landmarks in each split: the overall MRE is the
     # mean of the two.
@@ -106,7 +98,7 @@ def test_checkpoint_of_another_config_is_refused_before_testing(trained):
     other = other_configs_checkpoint(config, str(work / 'wider.pth'))
     out, dump = work / 'refused.json', work / 'refused.pkl'
     with pytest.raises(CheckpointMismatchError) as err:
-        load_tool('test').main([
+        testing.main([
             config, other, '--work-dir', str(work / 'refused'), '--out',
             str(out), '--dump', str(dump)
         ])

@@ -1,13 +1,13 @@
 """load_checkpoint_strict: a checkpoint loads only into the model it fits,
 and the tools and LandmarkPredictor refuse one that does not."""
 import copy
-import importlib.util
 import os.path as osp
 
 import pytest
 import torch
 from mmpose.registry import MODELS
 
+from hyatt_mmpose.apis import predict_files
 from hyatt_mmpose.utils import (CheckpointMismatchError,
                                 load_checkpoint_strict)
 
@@ -144,14 +144,6 @@ def test_checkpoint_of_another_architecture_is_refused(tiny, tmp_path):
         load_checkpoint_strict(build(cfg, 2), path)
 
 
-def load_tool(*parts):
-    path = osp.join(REPO_ROOT, 'tools', *parts)
-    spec = importlib.util.spec_from_file_location(parts[-1][:-3], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_predictor_and_predict_tool_refuse_other_configs_checkpoint(
         tiny, synthetic_root, tmp_path):
     from hyatt_mmpose.apis import LandmarkPredictor
@@ -162,7 +154,7 @@ def test_predictor_and_predict_tool_refuse_other_configs_checkpoint(
         LandmarkPredictor(config, other)
     out = tmp_path / 'predictions'
     with pytest.raises(CheckpointMismatchError, match=config):
-        load_tool('predict.py').main([
+        predict_files.main([
             config, other, f'{synthetic_root}/images/test_0000.png',
             '--out-dir', str(out)
         ])

@@ -4,51 +4,9 @@ the other's, with the same metrics as the models.
     python tools/analysis/inter_observer.py data/isbi2015 --split Test1Data
 """
 import argparse
-import glob
-import os.path as osp
 
-import numpy as np
-
-from hyatt_mmpose.datasets.conversion import (ConversionError,
-                                              read_point_lines, to_number)
-from hyatt_mmpose.datasets.metainfo import landmark_names
-from hyatt_mmpose.evaluation import (CephalometricClassificationMetric,
-                                     RadialErrorMetric)
-
-
-def read(path: str) -> np.ndarray:
-    """A doctor's 19 landmarks: the first 19 ``x,y`` lines of the file."""
-    return read_point_lines(path, 19)
-
-
-def score(root: str, split: str, pred: str = 'junior',
-          truth: str = 'senior') -> dict:
-    """Metrics of ``pred``'s landmarks against ``truth``'s on a split."""
-    ann = osp.join(root, 'AnnotationsByMD')
-    images = sorted(glob.glob(osp.join(root, 'RawImage', split, '*.*')))
-    if not images:
-        raise SystemExit(f'{osp.join(root, "RawImage", split)}: no images; '
-                         f'is {root} the ISBI 2015 root?')
-    samples = []
-    for image in images:
-        stem = osp.splitext(osp.basename(image))[0]
-        samples.append(dict(
-            img_id=to_number(stem, image, 'image name', integer=True),
-            img_path=image,
-            pixel_spacing=np.array([0.1, 0.1]),
-            pred_instances=dict(keypoints=read(
-                osp.join(ann, f'400_{pred}', f'{stem}.txt'))[None]),
-            gt_instances=dict(
-                keypoints=read(osp.join(ann, f'400_{truth}',
-                                        f'{stem}.txt'))[None],
-                keypoints_visible=np.ones((1, 19)))))
-    names = landmark_names('isbi2015')
-    metrics = {}
-    for metric in (RadialErrorMetric(), CephalometricClassificationMetric()):
-        metric.dataset_meta = dict(keypoint_id2name=dict(enumerate(names)))
-        metric.process({}, samples)
-        metrics.update(metric.evaluate(len(samples)))
-    return metrics
+from hyatt_mmpose.datasets.converters import ConversionError
+from hyatt_mmpose.evaluation import score_inter_observer
 
 
 def main():
@@ -61,7 +19,8 @@ def main():
     args = parser.parse_args()
     truth = 'senior' if args.pred == 'junior' else 'junior'
     try:
-        metrics = score(args.root, args.split, args.pred, truth)
+        metrics = score_inter_observer(args.root, args.split, args.pred,
+                                       truth)
     except ConversionError as err:
         raise SystemExit(f'error: {err}')
     print(f'{args.pred} against {truth}, {args.split}')

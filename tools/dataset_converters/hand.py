@@ -10,92 +10,11 @@ The images carry no pixel spacing: evaluate in mm with
 ``RadialErrorMetric(reference_distance=dict(landmarks=(0, 4), mm=50.0))``.
 """
 import argparse
-import glob
-import os.path as osp
 import sys
 
-import numpy as np
-
-from hyatt_mmpose.datasets.conversion import (ConversionError, LandmarkRecord,
-                                              check_outputs_free,
-                                              read_csv_rows, read_lines,
-                                              report_skipped, to_number,
-                                              validate, write_split)
-from hyatt_mmpose.datasets.metainfo import landmark_names
-
-NUM_LANDMARKS = 37
-SPLITS = ('train', 'val', 'test')
-
-
-def read_csv(path: str):
-    """Rows as (id, (37, 2) points, 'file:line')."""
-    rows = []
-    for line_no, row in read_csv_rows(path, 'landmark CSV'):
-        where = f'{path}:{line_no}'
-        img_id = to_number(row[0], where, 'id (first column)', integer=True)
-        values = np.array([
-            to_number(v, where, f'{"xy"[i % 2]}{i // 2} (column {i + 2})')
-            for i, v in enumerate(row[1:])
-        ])
-        if values.size % 2:
-            raise ConversionError(
-                f'{where}: odd number of coordinates ({values.size}); '
-                'expected "id,x0,y0,...,x36,y36"')
-        rows.append((img_id, values.reshape(-1, 2), where))
-    return rows
-
-
-def read_ids(path: str) -> list:
-    """The ids of an id list, one a line."""
-    return [
-        to_number(line, f'{path}:{line_no}', 'id', integer=True)
-        for line_no, line in read_lines(path, 'id list')
-    ]
-
-
-def convert(root: str, out_dir: str = None, csv_path: str = None,
-            val_fraction: float = 0.1, test_fraction: float = 0.2,
-            seed: int = 0, id_lists: dict = None, skip_bad: bool = False,
-            overwrite: bool = False):
-    """Returns (images per split, ids of CSV rows whose image is absent)."""
-    out_dir = out_dir or osp.join(root, 'annotations')
-    outputs = {s: osp.join(out_dir, f'{s}.json') for s in SPLITS}
-    check_outputs_free(list(outputs.values()), overwrite)
-    images = {
-        osp.splitext(osp.basename(p))[0]: p
-        for p in glob.glob(osp.join(root, 'images', '*.*'))
-    }
-    records, missing = [], []
-    for img_id, points, where in read_csv(csv_path
-                                          or osp.join(root, 'all.csv')):
-        path = images.get(str(img_id))
-        if path is None:
-            missing.append(img_id)
-            continue
-        records.append(
-            LandmarkRecord(img_id, osp.relpath(path, root), points, where))
-    good, bad = validate(records, root, NUM_LANDMARKS, skip_bad)
-    by_id = {rec.img_id: (rec, w, h) for rec, w, h in good}
-    if id_lists:
-        split_ids = {s: read_ids(id_lists[s]) for s in SPLITS}
-    else:
-        ids = sorted(by_id)
-        order = np.random.default_rng(seed).permutation(len(ids))
-        n_val = int(round(val_fraction * len(ids)))
-        n_test = int(round(test_fraction * len(ids)))
-        shuffled = [ids[i] for i in order]
-        split_ids = dict(
-            val=shuffled[:n_val],
-            test=shuffled[n_val:n_val + n_test],
-            train=shuffled[n_val + n_test:])
-    names = landmark_names('hand')
-    counts = {}
-    for split in SPLITS:
-        items = [by_id[i] for i in sorted(split_ids[split]) if i in by_id]
-        write_split(outputs[split], items, names, 'hand')
-        counts[split] = len(items)
-    report_skipped(bad)
-    return counts, missing
+from hyatt_mmpose.datasets.converters import (ConversionError, convert_hand,
+                                              format_counts)
+from hyatt_mmpose.datasets.converters.hand import SPLITS
 
 
 def main(argv=None):
@@ -122,10 +41,10 @@ def main(argv=None):
             parser.error('give --train-ids, --val-ids and --test-ids together')
         id_lists = dict(zip(SPLITS, given))
     try:
-        counts, missing = convert(args.root, args.out_dir, args.csv,
-                                  args.val_fraction, args.test_fraction,
-                                  args.seed, id_lists, args.skip_bad,
-                                  args.overwrite)
+        counts, missing = convert_hand(args.root, args.out_dir, args.csv,
+                                       args.val_fraction, args.test_fraction,
+                                       args.seed, id_lists, args.skip_bad,
+                                       args.overwrite)
     except (ConversionError, FileExistsError) as err:
         sys.exit(f'error: {err}')
     if missing:
@@ -133,7 +52,7 @@ def main(argv=None):
         more = f' and {len(missing) - 20} more' if len(missing) > 20 else ''
         print(f'{len(missing)} CSV rows have no image and were left out: '
               f'{shown}{more}')
-    print(' '.join(f'{k}: {v}' for k, v in counts.items()), 'images')
+    print(format_counts(counts))
 
 
 if __name__ == '__main__':

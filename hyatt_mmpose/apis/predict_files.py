@@ -1,0 +1,300 @@
+"""Landmarks on new images: one JSON per image, one CSV, overlays.
+
+    python tools/predict.py CONFIG CKPT images/ more/*.png one.jpg \\
+        --out-dir predictions --spacing 0.1
+
+Reads PNG, JPEG, BMP, TIFF (8 or 16 bit) and DICOM (with or without the
+.dcm extension; spacing from its PixelSpacing, else ImagerPixelSpacing
+corrected by EstimatedRadiographicMagnificationFactor; the JSON says which
+tags). For each image it writes ``<name>.json`` (landmarks in pixels, and in
+mm where the spacing is known; names; peak scores; flags on landmarks not to
+be trusted) and ``<name>_overlay.png`` (numbered landmarks, names in a
+legend), and for the run ``landmarks.csv``. Outputs keep the images' folders
+relative to their common folder, so equal names never overwrite each other
+(``ceph.png`` beside ``ceph.jpg`` become ``ceph_png`` and ``ceph_jpg``).
+Models whose landmarks include the ISBI 2015 ones also get the eight
+cephalometric measurements and their classes, and with ``--draw-planes``
+the planes they use on the overlay. A file that cannot be read does not
+stop the run: it is listed at the end and the exit status is 1; files of a
+folder that are not images, and spacing tags that cannot be used, are listed
+too.
+"""
+import argparse
+import csv
+import glob
+import json
+import os
+import os.path as osp
+import sys
+from typing import IO, Dict, List, Optional, Sequence, Tuple, Union
+
+import cv2
+import numpy as np
+from mmengine.utils import ProgressBar
+
+from ..analysis import classify, landmark_indices, measure
+from ..datasets.image_io import is_dicom, read_radiograph
+from ..utils.atomic_write import atomic_write
+from ..visualization import add_legend, draw_landmarks, draw_planes
+from .landmark_predictor import LandmarkPredictor
+
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff',
+                    '.dcm')
+
+
+def expand_inputs(inputs: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """Files, folders (their images) and globs, in order, without repeats.
+
+    Args:
+        inputs (Sequence[str]): Files, folders and globs, as given.
+
+    Returns:
+        tuple[list[str], list[str]]: the images, and the files of folders
+        that were left out because they are not images.
+    """
+    paths, skipped = [], []
+    for item in inputs:
+        if osp.isdir(item):
+            found = []
+            for name in sorted(os.listdir(item)):
+                path = osp.join(item, name)
+                if not osp.isfile(path):
+                    continue
+                if name.lower().endswith(IMAGE_EXTENSIONS) or is_dicom(path):
+                    found.append(path)
+                else:
+                    skipped.append(path)
+        elif any(c in item for c in '*?['):
+            found = sorted(glob.glob(item))
+        else:
+            found = [item]
+        paths += [p for p in found if p not in paths]
+    return paths, skipped
+
+
+def output_names(paths: Sequence[str]) -> Dict[str, str]:
+    """Each image's output path without extension, relative to the output
+    folder: its folder relative to the images' common folder, and its name;
+    names that would still collide (``a.png``, ``a.jpg``) keep their
+    extension (``a_png``, ``a_jpg``).
+
+    Args:
+        paths (Sequence[str]): The images.
+
+    Returns:
+        dict: Image path -> its output path without extension.
+    """
+    absolute = [osp.abspath(p) for p in paths]
+    common = osp.commonpath([osp.dirname(p) for p in absolute])
+    stems = {
+        p: osp.splitext(osp.relpath(a, common))[0]
+        for p, a in zip(paths, absolute)
+    }
+    counts = {}
+    for stem in stems.values():
+        counts[stem] = counts.get(stem, 0) + 1
+    return {
+        p: stem if counts[stem] == 1 else
+        stem + '_' + osp.splitext(p)[1].lstrip('.').lower()
+        for p, stem in stems.items()
+    }
+
+
+def cephalometry(result: dict) -> Union[dict, str, None]:
+    """Measurements and classes, for models with the ISBI landmarks.
+
+    Args:
+        result (dict): A result of :meth:`LandmarkPredictor.predict`.
+
+    Returns:
+        dict | str | None: ``dict(values=..., classes=...)``; a string
+        saying why not when a landmark they need is flagged; None for
+        models without these landmarks or images without spacing.
+    """
+    try:
+        used = landmark_indices(result['names'])
+    except ValueError:
+        return None
+    if result['pixel_spacing'] is None:
+        return None
+    flags = result.get('flags') or [[]] * len(result['names'])
+    untrusted = [n for n, i in used.items() if flags[i]]
+    if untrusted:
+        return ('not computed: landmarks not to be trusted: ' +
+                ', '.join(untrusted))
+    values = measure(result['landmarks_px'], result['pixel_spacing'],
+                     result['names'])
+    return dict(values=values, classes=classify(values))
+
+
+def save_result(result: dict,
+                image: np.ndarray,
+                out_dir: str,
+                name: str,
+                draw_ceph_planes: bool = False) -> dict:
+    """Writes the image's JSON and its overlay, each atomically.
+
+    Args:
+        result (dict): A result of :meth:`LandmarkPredictor.predict`, with
+            ``image_path`` added.
+        image (np.ndarray): The image as read (BGR), drawn over.
+        out_dir (str): The output folder.
+        name (str): The output path without extension, relative to
+            ``out_dir`` (see :func:`output_names`).
+        draw_ceph_planes (bool): Draw the cephalometric planes too.
+
+    Returns:
+        dict: The image's row of ``landmarks.csv``.
+    """
+    flags = result.get('flags') or [[]] * len(result['names'])
+    record = dict(
+        image=result['image_path'],
+        pixel_spacing=None if result['pixel_spacing'] is None else
+        result['pixel_spacing'].tolist(),
+        spacing_source=result.get('spacing_source'),
+        warnings=list(result.get('warnings') or []),
+        landmarks=[
+            dict(name=n, x_px=float(px[0]), y_px=float(px[1]),
+                 x_mm=None if mm is None else float(mm[0]),
+                 y_mm=None if mm is None else float(mm[1]),
+                 score=float(score), flags=list(flag))
+            for n, px, mm, score, flag in zip(
+                result['names'], result['landmarks_px'],
+                result['landmarks_mm'] if result['landmarks_mm'] is not None
+                else [None] * len(result['names']), result['scores'], flags)
+        ])
+    ceph = cephalometry(result)
+    if isinstance(ceph, str):
+        record['cephalometry'] = None
+        record['cephalometry_note'] = ceph
+    elif ceph is not None:
+        record['cephalometry'] = ceph
+    with atomic_write(osp.join(out_dir, f'{name}.json')) as f:
+        json.dump(record, f, indent=2)
+    if draw_ceph_planes:
+        image = draw_planes(image, result['landmarks_px'], result['names'])
+    overlay = add_legend(
+        draw_landmarks(image, result['landmarks_px'],
+                       flagged=[bool(f) for f in flags]), result['names'],
+        [', '.join(f).replace('_', ' ') for f in flags])
+    with atomic_write(osp.join(out_dir, f'{name}_overlay.png'), 'wb') as f:
+        f.write(cv2.imencode('.png', overlay)[1].tobytes())
+    row = dict(image=result['image_path'])
+    for lm in record['landmarks']:
+        row[f'{lm["name"]}_x'] = lm['x_px']
+        row[f'{lm["name"]}_y'] = lm['y_px']
+    row['flagged'] = '; '.join(f'{lm["name"]} ({", ".join(lm["flags"])})'
+                               for lm in record['landmarks'] if lm['flags'])
+    if isinstance(ceph, dict):
+        for m, v in ceph['values'].items():
+            row[m] = v
+            row[f'{m}_class'] = ceph['classes'][m]
+    return row
+
+
+def write_csv(f: IO, rows: Sequence[dict]) -> None:
+    """Writes rows as CSV, the header the union of their keys in order.
+
+    Args:
+        f (IO): An open text file (``newline=''``).
+        rows (Sequence[dict]): The rows.
+    """
+    fields = list(dict.fromkeys(k for row in rows for k in row))
+    writer = csv.DictWriter(f, fields)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``tools/predict.py``: predicts the images of the command line.
+
+    Args:
+        argv (Sequence[str], optional): The arguments; default
+            ``sys.argv[1:]``.
+
+    Returns:
+        int: The exit status: 1 if a file could not be read, else 0.
+
+    Raises:
+        SystemExit: On bad arguments or when no image is found.
+        CheckpointMismatchError: If the checkpoint does not fit the config.
+    """
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split('\n', 2)[2])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('inputs', nargs='+', help='files, folders or globs')
+    parser.add_argument('--out-dir', default='predictions')
+    parser.add_argument('--spacing', type=float,
+                        help='pixel spacing in mm for every image, over the '
+                        "files' own (DICOM PixelSpacing)")
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--backend', default='pytorch', choices=['pytorch', 'onnxruntime'],
+        help='onnxruntime: CKPT is the .onnx file of '
+        'tools/deployment/export_onnx.py')
+    parser.add_argument('--batch-size', type=int, default=8)
+    parser.add_argument(
+        '--draw-planes', action='store_true',
+        help='draw the cephalometric planes (SN, FH, palatal, mandibular, '
+        'AB, facial) on the overlays')
+    args = parser.parse_args(argv)
+    if args.spacing is not None and not args.spacing > 0:
+        parser.error(f'--spacing must be a positive number of mm per pixel, '
+                     f'got {args.spacing}')
+    paths, skipped = expand_inputs(args.inputs)
+    if not paths:
+        sys.exit('error: no images found in ' + ' '.join(args.inputs))
+    names = output_names(paths)
+    os.makedirs(args.out_dir, exist_ok=True)
+    predictor = LandmarkPredictor(args.config, args.checkpoint, args.device,
+                                  args.batch_size, args.backend)
+    rows, failed, warned = [], [], []
+    progress = ProgressBar(len(paths)) if len(paths) > 1 else None
+    for start in range(0, len(paths), args.batch_size):
+        # Each file is read once; a bad one is reported and costs only
+        # itself.
+        read = []
+        for path in paths[start:start + args.batch_size]:
+            try:
+                read.append((path, read_radiograph(path)))
+            except (OSError, ValueError) as err:
+                failed.append(str(err))
+                if progress:
+                    progress.update()
+        if not read:
+            continue
+        results = predictor.predict([r for _, r in read], args.spacing)
+        for (path, radiograph), result in zip(read, results):
+            result['image_path'] = path
+            warned += result['warnings']
+            rows.append(
+                save_result(result, radiograph.image, args.out_dir,
+                            names[path], args.draw_planes))
+            if progress:
+                progress.update()
+    if rows:
+        with atomic_write(osp.join(args.out_dir, 'landmarks.csv'),
+                          newline='') as f:
+            write_csv(f, rows)
+    print(f'\n{len(rows)} of {len(paths)} images done; results in '
+          f'{args.out_dir}')
+    flagged = sum(1 for row in rows if row['flagged'])
+    if flagged:
+        print(f'{flagged} with landmarks not to be trusted (see "flags" in '
+              'their JSON, "flagged" in the CSV)')
+    for title, items in (('not images, left out', skipped),
+                         ('spacing not used', warned)):
+        if items:
+            print(f'{len(items)} {title}:')
+            for item in items:
+                print(f'  {item}')
+    if failed:
+        print(f'{len(failed)} could not be read:')
+        for message in failed:
+            print(f'  {message}')
+        return 1
+    return 0
+
