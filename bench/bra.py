@@ -78,8 +78,9 @@ def measure(size, variant, device, batch, repeats, part):
         module.zero_grad(set_to_none=True)
 
     if part == 'time':
-        return dict(fwd_ms=median_ms(forward, device, repeats),
-                    fwd_bwd_ms=median_ms(forward_backward, device, repeats))
+        return dict(
+            fwd_ms=median_ms(forward, device, repeats),
+            fwd_bwd_ms=median_ms(forward_backward, device, repeats))
     forward_backward()  # one-time allocations (thread pools, caches)
     with PeakMemory(device) as fwd:
         forward()
@@ -128,22 +129,27 @@ def print_table(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--sizes', nargs='+', default=list(SIZES),
-                        choices=list(SIZES))
-    parser.add_argument('--variants', nargs='+', default=list(VARIANTS),
-                        choices=VARIANTS)
+    parser.add_argument(
+        '--sizes', nargs='+', default=list(SIZES), choices=list(SIZES))
+    parser.add_argument(
+        '--variants', nargs='+', default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument('--batch', type=int, default=1)
     parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument('--out', help='JSON file '
-                        '(default bench/results/bra-<device>.json)')
-    parser.add_argument('--worker', nargs=3,
-                        metavar=('SIZE', 'VARIANT', 'PART'),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        '--out', help='JSON file '
+        '(default bench/results/bra-<device>.json)')
+    parser.add_argument(
+        '--worker',
+        nargs=3,
+        metavar=('SIZE', 'VARIANT', 'PART'),
+        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         size, variant, part = args.worker
-        print(json.dumps(measure(size, variant, args.device, args.batch,
-                                 args.repeats, part)))
+        print(
+            json.dumps(
+                measure(size, variant, args.device, args.batch, args.repeats,
+                        part)))
         return
 
     rows = []
@@ -153,12 +159,12 @@ def main():
             if variant == 'dense' and not dense_fits(size):
                 row['skipped'] = 'skipped: score matrix too large'
             else:
-                measured, error = run_worker_parts(
-                    lambda part: [
-                        sys.executable, __file__, '--worker', size, variant,
-                        part, '--device', args.device, '--batch',
-                        str(args.batch), '--repeats', str(args.repeats)
-                    ])
+                measured, error = run_worker_parts(lambda part: [
+                    sys.executable, __file__, '--worker', size, variant, part,
+                    '--device', args.device, '--batch',
+                    str(args.batch), '--repeats',
+                    str(args.repeats)
+                ])
                 if error:
                     row['skipped'] = 'failed: ' + error
                 else:
@@ -166,15 +172,21 @@ def main():
             rows.append(row)
             print(json.dumps(row), flush=True)
         if {'ours', 'gather'} <= set(args.variants):
-            rows.append(dict(size=size, variant='ours-vs-gather',
-                             **max_difference(size, args.device,
-                                              args.batch)))
+            rows.append(
+                dict(
+                    size=size,
+                    variant='ours-vs-gather',
+                    **max_difference(size, args.device, args.batch)))
             print(json.dumps(rows[-1]), flush=True)
     print()
     print_table([r for r in rows if r['variant'] in VARIANTS])
     out = args.out or f'bench/results/bra-{args.device.split(":")[0]}.json'
-    report = dict(machine=machine(args.device), batch=args.batch,
-                  repeats=args.repeats, sizes=SIZES, rows=rows)
+    report = dict(
+        machine=machine(args.device),
+        batch=args.batch,
+        repeats=args.repeats,
+        sizes=SIZES,
+        rows=rows)
     with atomic_write(out) as f:
         json.dump(report, f, indent=2)
     print(f'written: {out}')

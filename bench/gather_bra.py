@@ -44,16 +44,15 @@ class GatherThenAttend(nn.Module):
         valid[:, :H, :W] = 1
 
         def regions(t):  # (B, H, W, c) -> (B, R, P, c), zero padded
-            t = F.pad(t, (0, 0, 0, n * rw - t.shape[2], 0,
-                          n * rh - t.shape[1]))
-            t = t.reshape(t.shape[0], n, rh, n, rw, -1).permute(
-                0, 1, 3, 2, 4, 5)
+            t = F.pad(t,
+                      (0, 0, 0, n * rw - t.shape[2], 0, n * rh - t.shape[1]))
+            t = t.reshape(t.shape[0], n, rh, n, rw,
+                          -1).permute(0, 1, 3, 2, 4, 5)
             return t.reshape(t.shape[0], R, P, -1)
 
         q_r, k_r, v_r, m_r = (regions(t) for t in (q, k, v, valid))
         count = m_r.sum(2).clamp(min=1)  # (1, R, 1)
-        affinity = (q_r.sum(2) / count) @ (k_r.sum(2) / count).transpose(
-            1, 2)
+        affinity = (q_r.sum(2) / count) @ (k_r.sum(2) / count).transpose(1, 2)
         affinity = affinity.masked_fill((m_r.sum(2) == 0).transpose(1, 2),
                                         float('-inf'))
         topk = R if bra.topk == -1 else min(bra.topk, R)

@@ -72,13 +72,17 @@ class PeakMemory:
 
 def machine(device: str) -> dict:
     """CPU model, cores, threads, versions; the GPU where one is used."""
-    info = dict(cpu=platform.processor(), cores=os.cpu_count(),
-                threads=torch.get_num_threads(),
-                python=platform.python_version(), torch=torch.__version__)
+    info = dict(
+        cpu=platform.processor(),
+        cores=os.cpu_count(),
+        threads=torch.get_num_threads(),
+        python=platform.python_version(),
+        torch=torch.__version__)
     try:
         with open('/proc/cpuinfo') as f:
-            info['cpu'] = next(line.split(':', 1)[1].strip() for line in f
-                               if line.startswith('model name'))
+            info['cpu'] = next(
+                line.split(':', 1)[1].strip() for line in f
+                if line.startswith('model name'))
     except (OSError, StopIteration):
         pass
     if device.startswith('cuda'):
@@ -95,8 +99,12 @@ def run_worker_parts(command_for, cwd=None):
     """
     row = {}
     for part, env in (('time', {}), ('memory', MALLOC_ENV)):
-        done = subprocess.run(command_for(part), capture_output=True,
-                              text=True, cwd=cwd, env=dict(os.environ, **env))
+        done = subprocess.run(
+            command_for(part),
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=dict(os.environ, **env))
         if done.returncode:
             return None, done.stderr.strip().splitlines()[-1]
         row.update(json.loads(done.stdout.strip().splitlines()[-1]))

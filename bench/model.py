@@ -78,8 +78,8 @@ def grey_image(width, height):
     """A smooth grey image with some structure, as BGR uint8."""
     rng = np.random.default_rng(0)
     small = rng.integers(0, 256, (height // 32 + 1, width // 32 + 1))
-    img = cv2.resize(small.astype(np.uint8), (width, height),
-                     interpolation=cv2.INTER_CUBIC)
+    img = cv2.resize(
+        small.astype(np.uint8), (width, height), interpolation=cv2.INTER_CUBIC)
     return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
 
 
@@ -128,17 +128,21 @@ def train_cost(cfg, model, image, variant, part, args):
     pipeline = Compose(dataset.pipeline)
     samples = [
         pipeline(
-            dict(img=image.copy(), img_path=None,
-                 bbox=np.array([[0, 0, width, height]], np.float32),
-                 bbox_score=np.ones(1, np.float32), keypoints=keypoints,
-                 keypoints_visible=np.ones((1, num_keypoints), np.float32),
-                 flip_indices=metainfo['flip_indices']))
+            dict(
+                img=image.copy(),
+                img_path=None,
+                bbox=np.array([[0, 0, width, height]], np.float32),
+                bbox_score=np.ones(1, np.float32),
+                keypoints=keypoints,
+                keypoints_visible=np.ones((1, num_keypoints), np.float32),
+                flip_indices=metainfo['flip_indices']))
         for _ in range(args.batch)
     ]
     data = model.data_preprocessor(pseudo_collate(samples), True)
     optimizer_cfg = cfg.optim_wrapper.optimizer
     optimizer = torch.optim.AdamW(
-        model.parameters(), lr=optimizer_cfg.get('lr', 1e-3),
+        model.parameters(),
+        lr=optimizer_cfg.get('lr', 1e-3),
         weight_decay=optimizer_cfg.get('weight_decay', 0.01))
     if variant == 'compile':
         compile_parts(model)
@@ -165,19 +169,21 @@ def inference_cost(cfg, model, image, variant, part, args):
     with tempfile.TemporaryDirectory() as tmp:
         checkpoint = osp.join(tmp, 'model.pth')
         # the weights, under their names before torch.compile wrapped parts
-        state = {k.replace('._orig_mod', ''): v
-                 for k, v in model.state_dict().items()}
+        state = {
+            k.replace('._orig_mod', ''): v
+            for k, v in model.state_dict().items()
+        }
         torch.save({'state_dict': state}, checkpoint)
         image_path = osp.join(tmp, 'radiograph.png')
         cv2.imwrite(image_path, image[..., 0])
-        predictor = LandmarkPredictor(cfg, checkpoint, args.device,
-                                      batch_size=1)
+        predictor = LandmarkPredictor(
+            cfg, checkpoint, args.device, batch_size=1)
         if variant == 'compile':
             compile_parts(predictor.model)
         if part == 'time':
-            return dict(infer_ms=median_ms(
-                lambda: predictor.predict(image_path), args.device,
-                args.repeats))
+            return dict(
+                infer_ms=median_ms(lambda: predictor.predict(image_path),
+                                   args.device, args.repeats))
         predictor.predict(image_path)  # warm-up
         with PeakMemory(args.device) as mem:
             predictor.predict(image_path)
@@ -211,22 +217,32 @@ def print_table(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--configs', nargs='+', default=CONFIGS)
-    parser.add_argument('--variants', nargs='+', default=['plain'],
-                        choices=VARIANTS)
+    parser.add_argument(
+        '--variants', nargs='+', default=['plain'], choices=VARIANTS)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--batch', type=int, default=2,
-                        help='training batch (default 2, the published)')
-    parser.add_argument('--image-size', type=int, nargs=2,
-                        default=(1935, 2400), metavar=('W', 'H'),
-                        help='of the test radiograph (default: ISBI 2015)')
-    parser.add_argument('--input-size', type=int, nargs=2,
-                        metavar=('W', 'H'))
+    parser.add_argument(
+        '--batch',
+        type=int,
+        default=2,
+        help='training batch (default 2, the published)')
+    parser.add_argument(
+        '--image-size',
+        type=int,
+        nargs=2,
+        default=(1935, 2400),
+        metavar=('W', 'H'),
+        help='of the test radiograph (default: ISBI 2015)')
+    parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'))
     parser.add_argument('--repeats', type=int, default=2)
-    parser.add_argument('--out', help='JSON file '
-                        '(default bench/results/model-<device>.json)')
-    parser.add_argument('--worker', nargs=3,
-                        metavar=('CONFIG', 'VARIANT', 'PART'),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        '--out',
+        help='JSON file '
+        '(default bench/results/model-<device>.json)')
+    parser.add_argument(
+        '--worker',
+        nargs=3,
+        metavar=('CONFIG', 'VARIANT', 'PART'),
+        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         path, variant, part = args.worker
@@ -241,8 +257,8 @@ def main():
                          'input_size'):
                 value = getattr(args, flag)
                 if value is not None:
-                    flags += [f"--{flag.replace('_', '-')}"] + [
-                        str(v) for v in np.atleast_1d(value)]
+                    flags += [f"--{flag.replace('_', '-')}"
+                              ] + [str(v) for v in np.atleast_1d(value)]
             measured, error = run_worker_parts(
                 lambda part: [
                     sys.executable, __file__, '--worker', path, variant, part
@@ -259,9 +275,15 @@ def main():
     print_table(rows)
     out = args.out or f'bench/results/model-{args.device.split(":")[0]}.json'
     with atomic_write(out) as f:
-        json.dump(dict(machine=machine(args.device), batch=args.batch,
-                       image_size=args.image_size, repeats=args.repeats,
-                       rows=rows), f, indent=2)
+        json.dump(
+            dict(
+                machine=machine(args.device),
+                batch=args.batch,
+                image_size=args.image_size,
+                repeats=args.repeats,
+                rows=rows),
+            f,
+            indent=2)
     print(f'written: {out}')
 
 

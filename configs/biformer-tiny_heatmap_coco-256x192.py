@@ -7,10 +7,15 @@ _base_ = ['./_base_/default_runtime.py']
 train_cfg = dict(max_epochs=210, val_interval=10)
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=5e-4, weight_decay=0.05))
 param_scheduler = [
-    dict(type='LinearLR', begin=0, end=500, start_factor=0.001,
-         by_epoch=False),
-    dict(type='MultiStepLR', begin=0, end=210, milestones=[170, 200],
-         gamma=0.1, by_epoch=True)
+    dict(
+        type='LinearLR', begin=0, end=500, start_factor=0.001, by_epoch=False),
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=210,
+        milestones=[170, 200],
+        gamma=0.1,
+        by_epoch=True)
 ]
 auto_scale_lr = dict(base_batch_size=512)
 default_hooks = dict(checkpoint=dict(save_best='coco/AP', rule='greater'))

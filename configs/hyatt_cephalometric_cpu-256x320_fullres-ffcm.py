@@ -10,10 +10,21 @@ max_epochs = 40
 warmup_epochs = max_epochs // 4
 train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
-    dict(type='LinearLR', begin=0, end=warmup_epochs, start_factor=1e-5,
-         by_epoch=True, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', begin=0, end=max_epochs, T_max=max_epochs,
-         eta_min=0., by_epoch=True, convert_to_iter_based=True),
+    dict(
+        type='LinearLR',
+        begin=0,
+        end=warmup_epochs,
+        start_factor=1e-5,
+        by_epoch=True,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        begin=0,
+        end=max_epochs,
+        T_max=max_epochs,
+        eta_min=0.,
+        by_epoch=True,
+        convert_to_iter_based=True),
 ]
 
 model = dict(

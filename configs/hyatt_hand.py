@@ -12,20 +12,32 @@ _base_ = ['./_base_/default_runtime.py']
 max_epochs = 150
 warmup_epochs = 50
 train_cfg = dict(max_epochs=max_epochs, val_interval=5)
-optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=3e-4, weight_decay=0.01))
+optim_wrapper = dict(optimizer=dict(type='AdamW', lr=3e-4, weight_decay=0.01))
 param_scheduler = [
-    dict(type='LinearLR', begin=0, end=warmup_epochs, start_factor=1e-5,
-         by_epoch=True, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', begin=0, end=max_epochs, T_max=max_epochs,
-         eta_min=0., by_epoch=True, convert_to_iter_based=True),
+    dict(
+        type='LinearLR',
+        begin=0,
+        end=warmup_epochs,
+        start_factor=1e-5,
+        by_epoch=True,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        begin=0,
+        end=max_epochs,
+        T_max=max_epochs,
+        eta_min=0.,
+        by_epoch=True,
+        convert_to_iter_based=True),
 ]
 auto_scale_lr = dict(base_batch_size=2)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
     checkpoint=dict(
         type='WorkDirCheckpointHook',
-        interval=10, save_best='MRE', rule='less',
+        interval=10,
+        save_best='MRE',
+        rule='less',
         max_keep_ckpts=3))
 
 # a few validation images drawn each round (work dir, TensorBoard if on)
@@ -38,9 +50,13 @@ custom_hooks = [
 # blur kernel grown with sigma), sigma in heatmap pixels
 input_size = (1024, 1216)
 codec = [
-    dict(type='MSRAHeatmap', input_size=input_size,
-         heatmap_size=(input_size[0] // s, input_size[1] // s), sigma=sigma,
-         unbiased=True, blur_kernel_size=6 * sigma - 1)
+    dict(
+        type='MSRAHeatmap',
+        input_size=input_size,
+        heatmap_size=(input_size[0] // s, input_size[1] // s),
+        sigma=sigma,
+        unbiased=True,
+        blur_kernel_size=6 * sigma - 1)
     for s, sigma in ((4, 2), (2, 2), (1, 4))
 ]
 
@@ -89,9 +105,14 @@ train_pipeline = [
     # brightness and contrast jitter; its saturation and hue steps leave a
     # grey radiograph (R = G = B) as it is
     dict(type='PhotometricDistortion'),
-    dict(type='RandomScaleRotateShift', scale_sigma=0.5,
-         scale_limits=(0.5, 1.5), rotate_sigma=40., rotate_limit=80.,
-         rotate_prob=0.6, shift_factor=0.15),
+    dict(
+        type='RandomScaleRotateShift',
+        scale_sigma=0.5,
+        scale_limits=(0.5, 1.5),
+        rotate_sigma=40.,
+        rotate_limit=80.,
+        rotate_prob=0.6,
+        shift_factor=0.15),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='GenerateTarget', encoder=codec, multilevel=True),
     dict(type='PackPoseInputs')

@@ -8,16 +8,23 @@ _base_ = ['./_base_/default_runtime.py']
 train_cfg = dict(max_epochs=20, val_interval=5)
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3, weight_decay=0.01))
 param_scheduler = [
-    dict(type='LinearLR', begin=0, end=50, start_factor=0.01,
-         by_epoch=False),
-    dict(type='CosineAnnealingLR', begin=0, end=20, T_max=20, by_epoch=True,
-         convert_to_iter_based=True),
+    dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
+    dict(
+        type='CosineAnnealingLR',
+        begin=0,
+        end=20,
+        T_max=20,
+        by_epoch=True,
+        convert_to_iter_based=True),
 ]
 auto_scale_lr = dict(base_batch_size=16)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
     checkpoint=dict(
-        type='WorkDirCheckpointHook', interval=5, save_best='MRE', rule='less',
+        type='WorkDirCheckpointHook',
+        interval=5,
+        save_best='MRE',
+        rule='less',
         max_keep_ckpts=2))
 
 # a few validation images drawn each round (work dir, TensorBoard if on)
@@ -30,9 +37,13 @@ custom_hooks = [
 # blur kernel grown with sigma)
 input_size = (128, 128)
 codec = [
-    dict(type='MSRAHeatmap', input_size=input_size,
-         heatmap_size=(input_size[0] // s, input_size[1] // s), sigma=sigma,
-         unbiased=True, blur_kernel_size=6 * sigma - 1)
+    dict(
+        type='MSRAHeatmap',
+        input_size=input_size,
+        heatmap_size=(input_size[0] // s, input_size[1] // s),
+        sigma=sigma,
+        unbiased=True,
+        blur_kernel_size=6 * sigma - 1)
     for s, sigma in ((4, 2), (2, 2), (1, 4))
 ]
 

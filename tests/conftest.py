@@ -16,8 +16,7 @@ def synthetic_root(tmp_path_factory) -> str:
     from hyatt_mmpose.datasets.synthetic import make_synthetic_dataset
     root = str(tmp_path_factory.mktemp('synthetic'))
     make_synthetic_dataset(
-        root, splits=(('train', 8), ('val', 4), ('test', 4)), size=96,
-        seed=0)
+        root, splits=(('train', 8), ('val', 4), ('test', 4)), size=96, seed=0)
     return root
 
 

@@ -5,10 +5,15 @@ from pydicom.uid import (ExplicitVRLittleEndian, SecondaryCaptureImageStorage,
                          generate_uid)
 
 
-def write_dicom(path, pixels: np.ndarray, frames: int = 1,
-                photometric: str = 'MONOCHROME2', window=None,
-                pixel_spacing=None, imager_pixel_spacing=None,
-                bits_stored: int = 16, **tags) -> str:
+def write_dicom(path,
+                pixels: np.ndarray,
+                frames: int = 1,
+                photometric: str = 'MONOCHROME2',
+                window=None,
+                pixel_spacing=None,
+                imager_pixel_spacing=None,
+                bits_stored: int = 16,
+                **tags) -> str:
     """A single- (or multi-) frame monochrome DICOM, 16 bits allocated;
     ``tags`` are set as they are (e.g. a malformed ``PixelSpacing``)."""
     meta = FileMetaDataset()

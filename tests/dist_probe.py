@@ -32,7 +32,10 @@ LocalBackend.put = _recording_put
 class RecordSamplesHook(Hook):
     """Appends the image ids of every training batch to a per-rank file."""
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None):
         ids = [str(s.img_id) for s in data_batch['data_samples']]
         path = osp.join(os.environ['DIST_PROBE_DIR'],

@@ -12,16 +12,17 @@ from mmpose.registry import DATASETS, MODELS
 from .utils import REPO_ROOT
 
 CONFIGS = sorted(
-    p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'),
-                         recursive=True) if '_base_' not in p)
+    p for p in glob.glob(
+        osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
+    if '_base_' not in p)
 
 
 def test_there_are_configs():
     assert len(CONFIGS) >= 5
 
 
-@pytest.mark.parametrize('path', CONFIGS,
-                         ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
+@pytest.mark.parametrize(
+    'path', CONFIGS, ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
 def test_config_builds_its_model(path):
     cfg = Config.fromfile(path)
     assert cfg.custom_imports.imports == ['hyatt_mmpose']
@@ -33,8 +34,8 @@ def test_config_builds_its_model(path):
             assert part.pipeline
 
 
-@pytest.mark.parametrize('path', CONFIGS,
-                         ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
+@pytest.mark.parametrize(
+    'path', CONFIGS, ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
 def test_train_pipeline_runs_on_a_grey_image(path):
     """Every random branch of the training pipeline gets its turn: each
     transform's random flags are drawn anew on each of the repetitions."""
@@ -58,13 +59,14 @@ def test_train_pipeline_runs_on_a_grey_image(path):
     np.random.seed(0)
     for _ in range(12):
         packed = pipeline(
-            dict(img=np.repeat(grey, 3, axis=2),
-                 img_path=None,
-                 bbox=np.array([[0, 0, width, height]], np.float32),
-                 bbox_score=np.ones(1, np.float32),
-                 keypoints=keypoints.copy(),
-                 keypoints_visible=np.ones((1, num_keypoints), np.float32),
-                 **from_metainfo))
+            dict(
+                img=np.repeat(grey, 3, axis=2),
+                img_path=None,
+                bbox=np.array([[0, 0, width, height]], np.float32),
+                bbox_score=np.ones(1, np.float32),
+                keypoints=keypoints.copy(),
+                keypoints_visible=np.ones((1, num_keypoints), np.float32),
+                **from_metainfo))
         input_w, input_h = packed['data_samples'].metainfo['input_size']
         assert packed['inputs'].shape == (3, input_h, input_w)
         assert 'heatmaps' in packed['data_samples'].gt_fields
@@ -107,8 +109,8 @@ def test_published_learning_rate_schedule():
     assert max(lrs.values()) == pytest.approx(3.84e-4, rel=2e-3)
 
 
-@pytest.mark.parametrize('path', CONFIGS,
-                         ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
+@pytest.mark.parametrize(
+    'path', CONFIGS, ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
 def test_landmark_configs_load_images_as_the_predictor_does(path):
     cfg = Config.fromfile(path)
     if 'coco' in path:  # natural images: mmpose's loader

@@ -19,8 +19,8 @@ def shared_data(*parts: str) -> str:
 def tiny_config(data_root: str, work_dir: str, max_epochs: int = 2):
     """The demo config shrunk to seconds: 64 x 64 input, no workers."""
     from mmengine.config import Config
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs',
-                                   'hyatt_synthetic_demo.py'))
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'hyatt_synthetic_demo.py'))
     size = (64, 64)
     codec = [
         dict(c, input_size=size, heatmap_size=(size[0] // s, size[1] // s))
@@ -43,4 +43,3 @@ def tiny_config(data_root: str, work_dir: str, max_epochs: int = 2):
     cfg.work_dir = work_dir
     cfg.randomness = dict(seed=0)
     return cfg
-

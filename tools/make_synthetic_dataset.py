@@ -17,10 +17,13 @@ def main(argv=None):
     parser.add_argument('--train', type=int, default=160)
     parser.add_argument('--val', type=int, default=20)
     parser.add_argument('--test', type=int, default=20)
-    parser.add_argument('--size', type=int, default=256,
-                        help='image side in pixels')
-    parser.add_argument('--spacing', type=float, default=0.5,
-                        help='pixel spacing, mm per pixel')
+    parser.add_argument(
+        '--size', type=int, default=256, help='image side in pixels')
+    parser.add_argument(
+        '--spacing',
+        type=float,
+        default=0.5,
+        help='pixel spacing, mm per pixel')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--overwrite', action='store_true')
     args = parser.parse_args(argv)
@@ -28,8 +31,8 @@ def main(argv=None):
     try:
         files = make_synthetic_dataset(
             args.out_dir,
-            splits=(('train', args.train), ('val', args.val),
-                    ('test', args.test)),
+            splits=(('train', args.train), ('val', args.val), ('test',
+                                                               args.test)),
             size=args.size,
             pixel_spacing=args.spacing,
             seed=args.seed,

@@ -13,17 +13,30 @@ train_cfg = dict(max_epochs=max_epochs, val_interval=5)
 optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=4.5e-4, weight_decay=0.01))
 param_scheduler = [
-    dict(type='LinearLR', begin=0, end=warmup_epochs, start_factor=1e-5,
-         by_epoch=True, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', begin=0, end=max_epochs, T_max=max_epochs,
-         eta_min=0., by_epoch=True, convert_to_iter_based=True),
+    dict(
+        type='LinearLR',
+        begin=0,
+        end=warmup_epochs,
+        start_factor=1e-5,
+        by_epoch=True,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        begin=0,
+        end=max_epochs,
+        T_max=max_epochs,
+        eta_min=0.,
+        by_epoch=True,
+        convert_to_iter_based=True),
 ]
 auto_scale_lr = dict(base_batch_size=2)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
     checkpoint=dict(
         type='WorkDirCheckpointHook',
-        interval=10, save_best='MRE', rule='less',
+        interval=10,
+        save_best='MRE',
+        rule='less',
         max_keep_ckpts=3))
 
 # a few validation images drawn each round (work dir, TensorBoard if on)
@@ -107,9 +120,14 @@ train_pipeline = [
     # brightness and contrast jitter; its saturation and hue steps leave a
     # grey radiograph (R = G = B) as it is
     dict(type='PhotometricDistortion'),
-    dict(type='RandomScaleRotateShift', scale_sigma=0.5,
-         scale_limits=(0.5, 1.5), rotate_sigma=40., rotate_limit=80.,
-         rotate_prob=0.6, shift_factor=0.15),
+    dict(
+        type='RandomScaleRotateShift',
+        scale_sigma=0.5,
+        scale_limits=(0.5, 1.5),
+        rotate_sigma=40.,
+        rotate_limit=80.,
+        rotate_prob=0.6,
+        shift_factor=0.15),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='GenerateTarget', encoder=codec, multilevel=True),
     dict(type='PackPoseInputs')

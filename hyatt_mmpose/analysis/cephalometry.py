@@ -17,9 +17,19 @@ MEASUREMENTS = ('SNA', 'SNB', 'ANB', 'ODI', 'APDI', 'FHI', 'FMA', 'MW')
 # The landmarks the measurements use, by name (as in the isbi2015, aariz and
 # cldetection2023 metainfo) and by the ISBI 2015 challenge's number.
 REQUIRED = dict(
-    sella=1, nasion=2, orbitale=3, porion=4, subspinale=5, supramentale=6,
-    pogonion=7, menton=8, gnathion=9, gonion=10, lower_incisal_incision=11,
-    upper_incisal_incision=12, posterior_nasal_spine=17,
+    sella=1,
+    nasion=2,
+    orbitale=3,
+    porion=4,
+    subspinale=5,
+    supramentale=6,
+    pogonion=7,
+    menton=8,
+    gnathion=9,
+    gonion=10,
+    lower_incisal_incision=11,
+    upper_incisal_incision=12,
+    posterior_nasal_spine=17,
     anterior_nasal_spine=18)
 # Class 1 is the closed normal range; then (class above, class below).
 RANGES = dict(
@@ -35,8 +45,8 @@ NUM_CLASSES = dict({m: 3 for m in MEASUREMENTS}, MW=4)
 
 
 def _angle(u: np.ndarray, w: np.ndarray) -> np.ndarray:
-    cos = (u * w).sum(-1) / (np.linalg.norm(u, axis=-1) *
-                             np.linalg.norm(w, axis=-1))
+    cos = (u * w).sum(-1) / (
+        np.linalg.norm(u, axis=-1) * np.linalg.norm(w, axis=-1))
     return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
@@ -44,8 +54,7 @@ def _cross(u: np.ndarray, w: np.ndarray) -> np.ndarray:
     return u[..., 0] * w[..., 1] - u[..., 1] * w[..., 0]
 
 
-def _spacing_per_image(pixel_spacing, count: int,
-                       single: bool) -> np.ndarray:
+def _spacing_per_image(pixel_spacing, count: int, single: bool) -> np.ndarray:
     """``(count, 2)`` spacings; see :func:`measure` for the forms."""
     spacing = np.asarray(pixel_spacing, dtype=np.float64)
     if spacing.ndim == 0:

@@ -60,17 +60,16 @@ def count_flops(module: nn.Module, inputs: tuple) -> int:
         int: Multiply-accumulates.
     """
     analyzer = FlopAnalyzer(module, inputs)
-    analyzer.set_op_handle('aten::scaled_dot_product_attention',
-                           sdpa_flop_jit)
+    analyzer.set_op_handle('aten::scaled_dot_product_attention', sdpa_flop_jit)
     analyzer.unsupported_ops_warnings(False)
     analyzer.uncalled_modules_warnings(False)
     return analyzer.total()
 
 
 def summarise(
-        cfg: Config,
-        input_size: Optional[Tuple[int, int]] = None
-) -> List[Tuple[str, int, int]]:
+    cfg: Config,
+    input_size: Optional[Tuple[int,
+                               int]] = None) -> List[Tuple[str, int, int]]:
     """Parameters and FLOPs of backbone, neck, head and the whole model.
 
     Each part is traced on its own inputs: a whole-model trace leaves the

@@ -31,5 +31,6 @@ def landmark_flags(landmarks_px: np.ndarray, scores: np.ndarray,
         (points[:, 0] < -0.5) | (points[:, 0] > w - 0.5) | \
         (points[:, 1] < -0.5) | (points[:, 1] > h - 0.5)
     no_peak = ~(np.asarray(scores, dtype=np.float64) > 0)
-    return [[reason for reason, bad in ((OUTSIDE_IMAGE, o), (NO_PEAK, n))
-             if bad] for o, n in zip(outside, no_peak)]
+    return [[
+        reason for reason, bad in ((OUTSIDE_IMAGE, o), (NO_PEAK, n)) if bad
+    ] for o, n in zip(outside, no_peak)]

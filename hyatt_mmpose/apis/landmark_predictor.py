@@ -9,8 +9,7 @@ from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from mmpose.registry import DATASETS, MODELS
 
 from ..datasets import parse_pixel_spacing
-from ..datasets.image_io import (RadiographImage, as_bgr_uint8,
-                                read_radiograph)
+from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
 from ..utils import load_checkpoint_strict
 from .landmark_checks import landmark_flags
 
@@ -58,8 +57,7 @@ class LandmarkPredictor:
                 checkpoint, providers=['CPUExecutionProvider'])
             ckpt = {}
         else:
-            ckpt = load_checkpoint_strict(self.model, checkpoint,
-                                          cfg.filename)
+            ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
         self.model.to(device).eval()
         self.batch_size = batch_size
         dataset_cfg = cfg.val_dataloader.dataset
@@ -69,8 +67,7 @@ class LandmarkPredictor:
                 dataset_cfg.get('metainfo')
                 or DATASETS.get(dataset_cfg.type).METAINFO)
         self.names = [
-            meta['keypoint_id2name'][i]
-            for i in range(meta['num_keypoints'])
+            meta['keypoint_id2name'][i] for i in range(meta['num_keypoints'])
         ]
         self.model.dataset_meta = meta
         self.pipeline = Compose(dataset_cfg.pipeline)
@@ -173,12 +170,12 @@ class LandmarkPredictor:
             samples = self.model.add_pred_to_datasample(
                 preds, None, batch['data_samples'])
         results = []
-        for image, radiograph, spacing, sample in zip(
-                images, radiographs, spacings, samples):
+        for image, radiograph, spacing, sample in zip(images, radiographs,
+                                                      spacings, samples):
             px = np.asarray(sample.pred_instances.keypoints)[0]
             if spacing is not None:
-                spacing = parse_pixel_spacing(spacing,
-                                              'pixel_spacing given to predict')
+                spacing = parse_pixel_spacing(
+                    spacing, 'pixel_spacing given to predict')
                 source = 'given'
             else:
                 spacing = radiograph.pixel_spacing
@@ -196,6 +193,6 @@ class LandmarkPredictor:
                     pixel_spacing=spacing,
                     spacing_source=source,
                     # a spacing given here replaces the file's tags
-                    warnings=[] if source == 'given' else list(
-                        radiograph.warnings)))
+                    warnings=[]
+                    if source == 'given' else list(radiograph.warnings)))
         return results

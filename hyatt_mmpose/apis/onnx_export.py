@@ -59,8 +59,10 @@ def output_names(estimator: nn.Module) -> List[str]:
     return [f'heatmaps_s{s}' for s in strides]
 
 
-def export_onnx(estimator: nn.Module, input_size: Tuple[int, int],
-                path: str, opset: int = 17) -> float:
+def export_onnx(estimator: nn.Module,
+                input_size: Tuple[int, int],
+                path: str,
+                opset: int = 17) -> float:
     """Exports heatmaps with a dynamic batch and checks it with onnxruntime.
 
     The file is written only once the check has run, and atomically: a
@@ -86,12 +88,15 @@ def export_onnx(estimator: nn.Module, input_size: Tuple[int, int],
         buffer,
         input_names=['inputs'],
         output_names=names,
-        dynamic_axes={n: {0: 'batch'} for n in ['inputs'] + names},
+        dynamic_axes={n: {
+            0: 'batch'
+        }
+                      for n in ['inputs'] + names},
         opset_version=opset,
         dynamo=False)
     x = torch.randn(2, 3, h, w)
-    session = ort.InferenceSession(buffer.getvalue(),
-                                   providers=['CPUExecutionProvider'])
+    session = ort.InferenceSession(
+        buffer.getvalue(), providers=['CPUExecutionProvider'])
     got = session.run(None, {'inputs': x.numpy()})
     with torch.no_grad():
         want = network(x)

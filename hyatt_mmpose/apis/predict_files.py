@@ -38,8 +38,7 @@ from ..utils.atomic_write import atomic_write
 from ..visualization import add_legend, draw_landmarks, draw_planes
 from .landmark_predictor import LandmarkPredictor
 
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff',
-                    '.dcm')
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm')
 
 
 def expand_inputs(inputs: Sequence[str]) -> Tuple[List[str], List[str]]:
@@ -94,8 +93,9 @@ def output_names(paths: Sequence[str]) -> Dict[str, str]:
     for stem in stems.values():
         counts[stem] = counts.get(stem, 0) + 1
     return {
-        p: stem if counts[stem] == 1 else
-        stem + '_' + osp.splitext(p)[1].lstrip('.').lower()
+        p:
+        stem if counts[stem] == 1 else stem + '_' +
+        osp.splitext(p)[1].lstrip('.').lower()
         for p, stem in stems.items()
     }
 
@@ -154,14 +154,18 @@ def save_result(result: dict,
         spacing_source=result.get('spacing_source'),
         warnings=list(result.get('warnings') or []),
         landmarks=[
-            dict(name=n, x_px=float(px[0]), y_px=float(px[1]),
-                 x_mm=None if mm is None else float(mm[0]),
-                 y_mm=None if mm is None else float(mm[1]),
-                 score=float(score), flags=list(flag))
+            dict(
+                name=n,
+                x_px=float(px[0]),
+                y_px=float(px[1]),
+                x_mm=None if mm is None else float(mm[0]),
+                y_mm=None if mm is None else float(mm[1]),
+                score=float(score),
+                flags=list(flag))
             for n, px, mm, score, flag in zip(
-                result['names'], result['landmarks_px'],
-                result['landmarks_mm'] if result['landmarks_mm'] is not None
-                else [None] * len(result['names']), result['scores'], flags)
+                result['names'], result['landmarks_px'], result['landmarks_mm']
+                if result['landmarks_mm'] is not None else [None] *
+                len(result['names']), result['scores'], flags)
         ])
     ceph = cephalometry(result)
     if isinstance(ceph, str):
@@ -174,9 +178,9 @@ def save_result(result: dict,
     if draw_ceph_planes:
         image = draw_planes(image, result['landmarks_px'], result['names'])
     overlay = add_legend(
-        draw_landmarks(image, result['landmarks_px'],
-                       flagged=[bool(f) for f in flags]), result['names'],
-        [', '.join(f).replace('_', ' ') for f in flags])
+        draw_landmarks(
+            image, result['landmarks_px'], flagged=[bool(f) for f in flags]),
+        result['names'], [', '.join(f).replace('_', ' ') for f in flags])
     with atomic_write(osp.join(out_dir, f'{name}_overlay.png'), 'wb') as f:
         f.write(cv2.imencode('.png', overlay)[1].tobytes())
     row = dict(image=result['image_path'])
@@ -227,17 +231,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('checkpoint')
     parser.add_argument('inputs', nargs='+', help='files, folders or globs')
     parser.add_argument('--out-dir', default='predictions')
-    parser.add_argument('--spacing', type=float,
-                        help='pixel spacing in mm for every image, over the '
-                        "files' own (DICOM PixelSpacing)")
+    parser.add_argument(
+        '--spacing',
+        type=float,
+        help='pixel spacing in mm for every image, over the '
+        "files' own (DICOM PixelSpacing)")
     parser.add_argument('--device', default='cpu')
     parser.add_argument(
-        '--backend', default='pytorch', choices=['pytorch', 'onnxruntime'],
+        '--backend',
+        default='pytorch',
+        choices=['pytorch', 'onnxruntime'],
         help='onnxruntime: CKPT is the .onnx file of '
         'tools/deployment/export_onnx.py')
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument(
-        '--draw-planes', action='store_true',
+        '--draw-planes',
+        action='store_true',
         help='draw the cephalometric planes (SN, FH, palatal, mandibular, '
         'AB, facial) on the overlays')
     args = parser.parse_args(argv)
@@ -276,8 +285,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             if progress:
                 progress.update()
     if rows:
-        with atomic_write(osp.join(args.out_dir, 'landmarks.csv'),
-                          newline='') as f:
+        with atomic_write(
+                osp.join(args.out_dir, 'landmarks.csv'), newline='') as f:
             write_csv(f, rows)
     print(f'\n{len(rows)} of {len(paths)} images done; results in '
           f'{args.out_dir}')
@@ -297,4 +306,3 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f'  {message}')
         return 1
     return 0
-

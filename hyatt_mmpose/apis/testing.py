@@ -16,8 +16,7 @@ from ..utils.distributed import use_gloo_without_cuda
 from ..utils.strict_checkpoint import load_checkpoint_strict
 
 
-def parse_args(
-        argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """The command line of ``tools/test.py``.
 
     Args:
@@ -34,10 +33,15 @@ def parse_args(
     parser.add_argument('--work-dir', help='where logs go')
     parser.add_argument('--out', help='write the metrics to this JSON file')
     parser.add_argument('--dump', help='write every prediction to this .pkl')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings, key=value')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'])
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value')
+    parser.add_argument(
+        '--launcher',
+        default='none',
+        choices=['none', 'pytorch', 'slurm', 'mpi'])
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -65,7 +69,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+        'work_dirs',
+        osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
     use_gloo_without_cuda(cfg)
     if args.dump:
@@ -74,8 +79,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
         evaluator = cfg.test_evaluator
         cfg.test_evaluator = [evaluator] if isinstance(evaluator, dict) \
             else list(evaluator)
-        cfg.test_evaluator.append(dict(type='DumpResults',
-                                       out_file_path=args.dump))
+        cfg.test_evaluator.append(
+            dict(type='DumpResults', out_file_path=args.dump))
     runner = Runner.from_cfg(cfg)
     # mmengine loads load_from non-strictly: refuse a checkpoint that does
     # not fit the config before testing (mmengine then loads it again).
@@ -85,4 +90,3 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
         with atomic_write(args.out) as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
     return metrics
-

@@ -91,8 +91,9 @@ def is_dicom(path: str) -> bool:
         return f.read(4) == b'DICM' or path.lower().endswith('.dcm')
 
 
-def _dicom_spacing(ds, path: str) -> Tuple[Optional[np.ndarray],
-                                           Optional[str], List[str]]:
+def _dicom_spacing(
+        ds,
+        path: str) -> Tuple[Optional[np.ndarray], Optional[str], List[str]]:
     """Patient-plane ``[x, y]`` spacing, the tags it came from, warnings.
 
     ``PixelSpacing`` is used as given; ``ImagerPixelSpacing`` (at the
@@ -104,8 +105,9 @@ def _dicom_spacing(ds, path: str) -> Tuple[Optional[np.ndarray],
         if tag not in ds:
             continue
         element = ds[tag]
-        values = (list(element.value) if element.VM > 1 else
-                  [element.value] if element.VM == 1 else [])
+        values = (
+            list(element.value)
+            if element.VM > 1 else [element.value] if element.VM == 1 else [])
         try:
             if len(values) != 2:
                 raise ValueError(f'{len(values)} value(s)')
@@ -115,7 +117,8 @@ def _dicom_spacing(ds, path: str) -> Tuple[Optional[np.ndarray],
         except (TypeError, ValueError):
             return None, None, [
                 f'{path}: {tag} is {element.value!r}, not two positive '
-                'numbers (row, column) in mm; no mm values for this file']
+                'numbers (row, column) in mm; no mm values for this file'
+            ]
         source = tag
         if tag == 'ImagerPixelSpacing':
             factor = ds.get('EstimatedRadiographicMagnificationFactor')
@@ -129,7 +132,8 @@ def _dicom_spacing(ds, path: str) -> Tuple[Optional[np.ndarray],
                         f'{path}: EstimatedRadiographicMagnificationFactor '
                         f'is {ds.EstimatedRadiographicMagnificationFactor!r}'
                         ', not a positive number; no mm values for this '
-                        'file']
+                        'file'
+                    ]
                 spacing = spacing / factor
                 source += ' / EstimatedRadiographicMagnificationFactor'
         return spacing, source, []
@@ -175,8 +179,7 @@ def _read_dicom(path: str) -> RadiographImage:
     try:
         stored = ds.pixel_array
     except Exception as err:
-        syntax = getattr(ds, 'file_meta', Dataset()).get(
-            'TransferSyntaxUID')
+        syntax = getattr(ds, 'file_meta', Dataset()).get('TransferSyntaxUID')
         name = getattr(syntax, 'name', syntax)
         hint = f'; to decode {name}, install {PIXEL_PLUGINS}' \
             if syntax is not None and syntax.is_compressed else ''

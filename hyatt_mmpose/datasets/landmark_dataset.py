@@ -54,9 +54,8 @@ def check_coco_document(document, path: str) -> None:
     for section, fields in REQUIRED_FIELDS.items():
         entries = document.get(section)
         if not isinstance(entries, list):
-            raise ConversionError(
-                f'{path}: "{section}" must be a list, got '
-                f'{type(entries).__name__}; {FIX}')
+            raise ConversionError(f'{path}: "{section}" must be a list, got '
+                                  f'{type(entries).__name__}; {FIX}')
         for i, entry in enumerate(entries):
             missing = [
                 f for f in fields
@@ -129,8 +128,9 @@ class LandmarkDataset(BaseCocoStyleDataset):
     def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
         img = raw_data_info['raw_img_info']
         where = f'{self.ann_file}, image id {img.get("id")}'
-        with entry_errors(where, 'numeric "bbox" [x, y, w, h] and '
-                          '"keypoints" [x1, y1, v1, ...]; ' + FIX):
+        with entry_errors(
+                where, 'numeric "bbox" [x, y, w, h] and '
+                '"keypoints" [x1, y1, v1, ...]; ' + FIX):
             data_info = super().parse_data_info(raw_data_info)
         if data_info is None:
             return None

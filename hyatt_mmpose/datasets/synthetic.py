@@ -66,9 +66,15 @@ def render_sample(rng: np.random.Generator,
     centre = warp @ np.array([0.5, 0.4, 1.0])
     axes = (int(0.42 * size * _SUPERSAMPLE), int(0.34 * size * _SUPERSAMPLE))
     ring = np.zeros_like(canvas)
-    cv2.ellipse(ring, tuple(int(c * _SUPERSAMPLE) for c in centre), axes,
-                rng.uniform(-10, 10), 0, 360, 1.0,
-                thickness=3 * _SUPERSAMPLE)
+    cv2.ellipse(
+        ring,
+        tuple(int(c * _SUPERSAMPLE) for c in centre),
+        axes,
+        rng.uniform(-10, 10),
+        0,
+        360,
+        1.0,
+        thickness=3 * _SUPERSAMPLE)
     canvas += 0.2 * ring
     landmarks = []
     for intensity, corners in PLATES:
@@ -76,8 +82,8 @@ def render_sample(rng: np.random.Generator,
         landmarks.append(pts)
         plate = np.zeros_like(canvas)
         # Supersampled pixel centres: (p + 0.5) * S - 0.5.
-        poly = np.round(((pts + 0.5) * _SUPERSAMPLE - 0.5) * 16).astype(
-            np.int32)
+        poly = np.round(
+            ((pts + 0.5) * _SUPERSAMPLE - 0.5) * 16).astype(np.int32)
         cv2.fillPoly(plate, [poly], 1.0, lineType=cv2.LINE_AA, shift=4)
         canvas += intensity * rng.uniform(0.8, 1.2) * plate
     image = cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA)
@@ -93,8 +99,9 @@ def render_sample(rng: np.random.Generator,
 
 
 def make_synthetic_dataset(out_dir: str,
-                           splits: Tuple[Tuple[str, int], ...] = (
-                               ('train', 160), ('val', 20), ('test', 20)),
+                           splits: Tuple[Tuple[str, int],
+                                         ...] = (('train', 160), ('val', 20),
+                                                 ('test', 20)),
                            size: int = 256,
                            pixel_spacing: float = 0.5,
                            seed: int = 0,

@@ -45,8 +45,9 @@ def score_inter_observer(root: str,
         stem = osp.splitext(osp.basename(image))[0]
         img_id = to_number(stem, image, 'image name', integer=True)
         points = {
-            who: read_isbi2015_points(
-                osp.join(ann, f'400_{who}', f'{stem}.txt'))[None]
+            who:
+            read_isbi2015_points(osp.join(ann, f'400_{who}',
+                                          f'{stem}.txt'))[None]
             for who in (pred, truth)
         }
         samples.append(

@@ -8,7 +8,6 @@ from .utils import (CBAM, AttentionResidualModule, BiFormerBlock,
 __all__ = [
     'BiFormer', 'FFCMNeck', 'FullResolutionFFCMNeck',
     'BaseMultiLevelHeatmapHead', 'CascadeHeatmapHead',
-    'MultiResolutionHeatmapHead',
-    'AttentionResidualModule', 'BiFormerBlock', 'BiLevelRoutingAttention',
-    'CBAM'
+    'MultiResolutionHeatmapHead', 'AttentionResidualModule', 'BiFormerBlock',
+    'BiLevelRoutingAttention', 'CBAM'
 ]

@@ -25,5 +25,6 @@ def use_gloo_without_cuda(cfg: Config) -> None:
         dist.init_process_group(backend='gloo')
     cfg.env_cfg.dist_cfg = dict(backend='gloo')
     cfg.model_wrapper_cfg = dict(
-        type='MMDistributedDataParallel', device_ids=None,
+        type='MMDistributedDataParallel',
+        device_ids=None,
         broadcast_buffers=False)

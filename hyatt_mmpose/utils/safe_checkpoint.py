@@ -27,11 +27,11 @@ from an allowed class to arbitrary objects. Our own checkpoints leave the
 statistics methods out (``HistoryBuffer.__setstate__`` restores them), so
 only checkpoints saved by plain mmengine need it.
 """
-import _compat_pickle
 import os.path as osp
 import pickle
 import re
 
+import _compat_pickle
 import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
@@ -52,8 +52,10 @@ SAFE_GLOBALS = [
 ] + sorted(
     # The dtype classes (numpy.dtypes.Float64DType, ...), which numpy
     # >= 1.25 unpickles dtypes into, and the scalar types (numpy.float32).
-    {type(np.dtype(code)) for code in _DTYPE_CODES}
-    | {np.dtype(code).type for code in _DTYPE_CODES},
+    {type(np.dtype(code))
+     for code in _DTYPE_CODES}
+    | {np.dtype(code).type
+       for code in _DTYPE_CODES},
     key=lambda t: f'{t.__module__}.{t.__qualname__}')
 
 # mmengine functions that protocol 2 pickles as getattr(class, name).

@@ -25,8 +25,8 @@ class CheckpointMismatchError(RuntimeError):
 def _listed(title: str, items: List[str]) -> str:
     shown = ''.join(f'\n    {item}' for item in items[:_SHOWN])
     more = len(items) - _SHOWN
-    return f'\n  {len(items)} {title}:{shown}' + (
-        f'\n    ... and {more} more' if more > 0 else '')
+    return f'\n  {len(items)} {title}:{shown}' + (f'\n    ... and {more} more'
+                                                  if more > 0 else '')
 
 
 def _converted(model: torch.nn.Module, state_dict: OrderedDict) -> dict:
@@ -51,9 +51,8 @@ def _mismatches(model: torch.nn.Module, state_dict: OrderedDict) -> str:
     shapes = [
         f'{k}: {tuple(given[k].shape)} in the checkpoint, '
         f'{tuple(expected[k].shape)} in the model' for k in expected
-        if isinstance(given.get(k), torch.Tensor)
-        and isinstance(expected[k], torch.Tensor)
-        and given[k].shape != expected[k].shape
+        if isinstance(given.get(k), torch.Tensor) and isinstance(
+            expected[k], torch.Tensor) and given[k].shape != expected[k].shape
     ]
     kinds = [
         ('missing keys (in the model, not in the checkpoint)', missing),

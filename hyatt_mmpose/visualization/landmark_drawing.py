@@ -54,12 +54,13 @@ def draw_landmarks(image: np.ndarray,
         if errors is not None and np.isfinite(errors[k]):
             label += f': {errors[k]:.1f} {unit}'
         cv2.putText(canvas, label, (p[0] + radius + 2, p[1] - radius),
-                    cv2.FONT_HERSHEY_SIMPLEX, font, (255, 255, 255),
-                    thickness, cv2.LINE_AA)
+                    cv2.FONT_HERSHEY_SIMPLEX, font, (255, 255, 255), thickness,
+                    cv2.LINE_AA)
     return canvas
 
 
-def add_legend(image: np.ndarray, names: Sequence[str],
+def add_legend(image: np.ndarray,
+               names: Sequence[str],
                notes: Optional[Sequence[str]] = None) -> np.ndarray:
     """The image with a panel on its right listing ``k: name``, followed
     in orange by a landmark's note (e.g. why it is not trusted) if any."""
@@ -80,8 +81,8 @@ def add_legend(image: np.ndarray, names: Sequence[str],
         y = (k % rows + 1) * line
         cv2.putText(panel, f'{k + 1}: {name}', (x, y),
                     cv2.FONT_HERSHEY_SIMPLEX, font,
-                    FLAG_COLOUR if notes[k] else (255, 255, 255),
-                    thickness, cv2.LINE_AA)
+                    FLAG_COLOUR if notes[k] else (255, 255, 255), thickness,
+                    cv2.LINE_AA)
     return np.hstack([image, panel])
 
 

@@ -3,7 +3,6 @@ import pytest
 
 from hyatt_mmpose.analysis import classify, measure
 from hyatt_mmpose.datasets.metainfo import landmark_names
-
 from ..utils import shared_data
 
 # The challenge's own label lines for image 001.
@@ -12,8 +11,10 @@ CLASSES_001 = dict(ANB=3, SNB=3, SNA=2, ODI=3, APDI=3, FHI=1, FMA=2, MW=3)
 
 def read_isbi(who: str, image: str = '001') -> np.ndarray:
     root = shared_data('isbi2015')
-    return np.loadtxt(f'{root}/AnnotationsByMD/400_{who}/{image}.txt',
-                      delimiter=',', max_rows=19)
+    return np.loadtxt(
+        f'{root}/AnnotationsByMD/400_{who}/{image}.txt',
+        delimiter=',',
+        max_rows=19)
 
 
 @pytest.mark.parametrize('who', ['senior', 'junior'])
@@ -24,11 +25,22 @@ def test_image_001_gets_the_challenge_classes(who):
 def base_face() -> np.ndarray:
     """A plausible profile (x forward, y down), ISBI order, in pixels."""
     pts = np.zeros((19, 2))
-    named = {1: (600, 1000), 2: (1300, 950), 3: (1200, 1150),
-             4: (500, 1150), 5: (1300, 1450), 6: (1250, 1850),
-             7: (1280, 2000), 8: (1200, 2100), 9: (1250, 2070),
-             10: (700, 1800), 11: (1320, 1640), 12: (1350, 1650),
-             17: (800, 1400), 18: (1350, 1380)}
+    named = {
+        1: (600, 1000),
+        2: (1300, 950),
+        3: (1200, 1150),
+        4: (500, 1150),
+        5: (1300, 1450),
+        6: (1250, 1850),
+        7: (1280, 2000),
+        8: (1200, 2100),
+        9: (1250, 2070),
+        10: (700, 1800),
+        11: (1320, 1640),
+        12: (1350, 1650),
+        17: (800, 1400),
+        18: (1350, 1380)
+    }
     for k, xy in named.items():
         pts[k - 1] = xy
     return pts
@@ -78,8 +90,10 @@ def test_upper_incisor_behind_lower_gives_negative_mw():
                                         ('FHI', 0.65), ('FMA', 31.4),
                                         ('MW', 2.0), ('MW', 4.5)])
 def test_boundaries_belong_to_class_1(name, value):
-    values = {m: 0.0 for m in ('SNA', 'SNB', 'ANB', 'ODI', 'APDI', 'FHI',
-                               'FMA', 'MW')}
+    values = {
+        m: 0.0
+        for m in ('SNA', 'SNB', 'ANB', 'ODI', 'APDI', 'FHI', 'FMA', 'MW')
+    }
     values[name] = value
     assert classify(values)[name] == 1
 

@@ -12,7 +12,6 @@ import pytest
 from hyatt_mmpose.datasets.converters import (ConversionError,
                                               read_isbi2015_points)
 from hyatt_mmpose.evaluation import score_inter_observer
-
 from ..test_datasets.spreadsheet_text import write_spreadsheet_text
 from ..utils import shared_data
 
@@ -40,12 +39,13 @@ def test_read_errors_name_file_and_line(tmp_path, line, message):
     lines[3] = line
     path = tmp_path / '001.txt'
     write_spreadsheet_text(path, '\n'.join(lines))
-    with pytest.raises(ConversionError,
-                       match='^' + re.escape(str(path)) + message):
+    with pytest.raises(
+            ConversionError, match='^' + re.escape(str(path)) + message):
         read_isbi2015_points(str(path))
     path.write_text('\n'.join(lines[:3]))
-    with pytest.raises(ConversionError, match='^' + re.escape(str(path)) +
-                       ': 3 landmarks, expected 19'):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(str(path)) + ': 3 landmarks, expected 19'):
         read_isbi2015_points(str(path))
 
 
@@ -59,9 +59,11 @@ def make_layout(root, source=None):
         for who in ('senior', 'junior'):
             d = root / 'AnnotationsByMD' / f'400_{who}'
             os.makedirs(d, exist_ok=True)
-            text = (open(osp.join(source, 'AnnotationsByMD', f'400_{who}',
-                                  f'{stem}.txt')).read()
-                    if source else points_text(rng))
+            text = (
+                open(
+                    osp.join(source, 'AnnotationsByMD', f'400_{who}',
+                             f'{stem}.txt')).read()
+                if source else points_text(rng))
             write_spreadsheet_text(d / f'{stem}.txt', text)
 
 
@@ -72,8 +74,9 @@ def test_score_of_spreadsheet_files_equals_the_originals(tmp_path):
     for stem in ('001', '002'):
         (tmp_path / 'plain' / 'RawImage' / 'Test1Data' /
          f'{stem}.bmp').write_bytes(b'')
-    shutil.copytree(osp.join(real, 'AnnotationsByMD'),
-                    tmp_path / 'plain' / 'AnnotationsByMD')
+    shutil.copytree(
+        osp.join(real, 'AnnotationsByMD'),
+        tmp_path / 'plain' / 'AnnotationsByMD')
     sheet = score_inter_observer(str(tmp_path / 'sheet'), 'Test1Data')
     plain = score_inter_observer(str(tmp_path / 'plain'), 'Test1Data')
     assert sheet == plain and sheet['MRE'] > 0
@@ -83,18 +86,24 @@ def test_score_names_the_bad_image_and_annotation(tmp_path):
     make_layout(tmp_path)
     stray = tmp_path / 'RawImage' / 'Test1Data' / 'Thumbs.db'
     stray.write_bytes(b'')
-    with pytest.raises(ConversionError, match='^' + re.escape(str(stray)) +
-                       ": image name must be a whole number"):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(str(stray)) +
+            ": image name must be a whole number"):
         score_inter_observer(str(tmp_path), 'Test1Data')
     os.remove(stray)
     missing = tmp_path / 'AnnotationsByMD' / '400_junior' / '002.txt'
     os.remove(missing)
-    with pytest.raises(FileNotFoundError, match='^' + re.escape(
-            str(missing)) + ': annotation file not found'):
+    with pytest.raises(
+            FileNotFoundError,
+            match='^' + re.escape(str(missing)) +
+            ': annotation file not found'):
         score_inter_observer(str(tmp_path), 'Test1Data')
 
 
 def test_score_names_a_root_without_images(tmp_path):
-    with pytest.raises(ConversionError, match='^' + re.escape(
-            str(tmp_path / 'RawImage' / 'Test1Data')) + ': no images'):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(str(tmp_path / 'RawImage' / 'Test1Data')) +
+            ': no images'):
         score_inter_observer(str(tmp_path), 'Test1Data')

@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from hyatt_mmpose.apis import LandmarkPredictor
-
 from ..dicom_files import write_dicom
 
 
@@ -22,10 +21,10 @@ def test_path_and_array_give_the_same_landmarks_in_mm(tiny_checkpoint,
     assert by_path[1]['names'][0] == 'cranial_base_0'
     assert by_path[1]['landmarks_px'].shape == (19, 2)
     assert by_path[1]['scores'].shape == (19, )
-    np.testing.assert_allclose(by_array['landmarks_px'],
-                               single['landmarks_px'], atol=1e-4)
-    np.testing.assert_allclose(single['landmarks_px'],
-                               by_path[1]['landmarks_px'], atol=0.2)
+    np.testing.assert_allclose(
+        by_array['landmarks_px'], single['landmarks_px'], atol=1e-4)
+    np.testing.assert_allclose(
+        single['landmarks_px'], by_path[1]['landmarks_px'], atol=0.2)
     np.testing.assert_allclose(by_path[1]['landmarks_mm'],
                                by_path[1]['landmarks_px'] * 0.5)
     assert by_array['landmarks_mm'] is None
@@ -54,13 +53,17 @@ def test_png_16_bit_and_dicom_give_the_same_landmarks(tiny_checkpoint,
                       cv2.IMREAD_GRAYSCALE)
     cv2.imwrite(str(tmp_path / 'a.png'), gray)
     cv2.imwrite(str(tmp_path / 'b.png'), gray.astype(np.uint16) * 257)
-    dcm = write_dicom(tmp_path / 'c.dcm', gray.astype(np.uint16) * 257,
-                      window=(32767.5, 65535), pixel_spacing=(0.3, 0.2))
-    results = [predictor.predict(str(tmp_path / n))[0]
-               for n in ('a.png', 'b.png')] + [predictor.predict(dcm)[0]]
+    dcm = write_dicom(
+        tmp_path / 'c.dcm',
+        gray.astype(np.uint16) * 257,
+        window=(32767.5, 65535),
+        pixel_spacing=(0.3, 0.2))
+    results = [
+        predictor.predict(str(tmp_path / n))[0] for n in ('a.png', 'b.png')
+    ] + [predictor.predict(dcm)[0]]
     for result in results[1:]:
-        np.testing.assert_allclose(result['landmarks_px'],
-                                   results[0]['landmarks_px'], atol=1e-4)
+        np.testing.assert_allclose(
+            result['landmarks_px'], results[0]['landmarks_px'], atol=1e-4)
     dicom = results[2]
     assert dicom['spacing_source'] == 'PixelSpacing'
     np.testing.assert_allclose(dicom['landmarks_mm'],
@@ -70,8 +73,9 @@ def test_png_16_bit_and_dicom_give_the_same_landmarks(tiny_checkpoint,
     assert given['spacing_source'] == 'given'
 
 
-def test_uint16_array_and_file_give_the_same_landmarks(
-        tiny_checkpoint, synthetic_root, tmp_path):
+def test_uint16_array_and_file_give_the_same_landmarks(tiny_checkpoint,
+                                                       synthetic_root,
+                                                       tmp_path):
     config, checkpoint = tiny_checkpoint
     grey = cv2.imread(f'{synthetic_root}/images/test_0002.png',
                       cv2.IMREAD_GRAYSCALE)
@@ -81,11 +85,11 @@ def test_uint16_array_and_file_give_the_same_landmarks(
     predictor = LandmarkPredictor(config, checkpoint, batch_size=1)
     from_file, from_array, from_8bit = (
         predictor.predict(x)[0] for x in (path, twelve_bit, grey))
-    np.testing.assert_allclose(from_array['landmarks_px'],
-                               from_file['landmarks_px'], atol=1e-6)
+    np.testing.assert_allclose(
+        from_array['landmarks_px'], from_file['landmarks_px'], atol=1e-6)
     # 16 * v / 4095 * 255 is v within rounding: the 8-bit image's answer
-    np.testing.assert_allclose(from_file['landmarks_px'],
-                               from_8bit['landmarks_px'], atol=0.5)
+    np.testing.assert_allclose(
+        from_file['landmarks_px'], from_8bit['landmarks_px'], atol=0.5)
 
 
 def test_spacing_per_image_is_explicit(tiny_checkpoint, synthetic_root):

@@ -9,7 +9,6 @@ import torch
 
 from bench.gather_bra import GatherThenAttend
 from hyatt_mmpose.models import BiLevelRoutingAttention
-
 from ..utils import REPO_ROOT
 
 
@@ -38,16 +37,20 @@ def test_gather_reference_equals_ours(size, n_win, topk, kv_per_win):
         ours.zero_grad()
     torch.testing.assert_close(outputs[0], outputs[1], atol=1e-10, rtol=0)
     for ours_grad, gather_grad in zip(*grads):
-        torch.testing.assert_close(ours_grad, gather_grad, atol=1e-9,
-                                   rtol=0)
+        torch.testing.assert_close(ours_grad, gather_grad, atol=1e-9, rtol=0)
 
 
 def test_bench_script_writes_its_report(tmp_path):
     out = tmp_path / 'bra.json'
-    done = subprocess.run(
-        [sys.executable, 'bench/bra.py', '--sizes', 'imagenet-s1',
-         '--repeats', '1', '--out', str(out)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run([
+        sys.executable, 'bench/bra.py', '--sizes', 'imagenet-s1', '--repeats',
+        '1', '--out',
+        str(out)
+    ],
+                          cwd=REPO_ROOT,
+                          capture_output=True,
+                          text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stderr
     assert 'fwd+bwd ms' in done.stdout  # the table
     report = json.loads(out.read_text())

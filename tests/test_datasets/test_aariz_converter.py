@@ -7,7 +7,6 @@ import pytest
 from PIL import Image
 
 from hyatt_mmpose.datasets.converters import ConversionError, convert_aariz
-
 from .spreadsheet_text import write_spreadsheet_text
 
 
@@ -30,12 +29,14 @@ def make_layout(root, per_split=2):
                 os.makedirs(d, exist_ok=True)
                 pts = rng.uniform(1, 55, (29, 2))
                 truth[(stem, who)] = pts
-                (d / f'{stem}.json').write_text(json.dumps(dict(landmarks=[
-                    dict(title=f'L{k}', value=dict(x=x, y=y))
-                    for k, (x, y) in enumerate(pts.tolist())
-                ])))
-    (root / 'cephalogram_machine_mappings.csv').write_text(
-        '\n'.join(rows) + '\n')
+                (d / f'{stem}.json').write_text(
+                    json.dumps(
+                        dict(landmarks=[
+                            dict(title=f'L{k}', value=dict(x=x, y=y))
+                            for k, (x, y) in enumerate(pts.tolist())
+                        ])))
+    (root / 'cephalogram_machine_mappings.csv').write_text('\n'.join(rows) +
+                                                           '\n')
     return truth
 
 
@@ -59,11 +60,12 @@ def test_missing_junior_file_is_named(tmp_path):
     os.remove(tmp_path / 'aariz' / 'Test' / 'Annotations' /
               'Cephalometric Landmarks' / 'Junior Orthodontists' /
               'cktest0.json')
-    with pytest.raises(ConversionError, match=r'cktest0\.json: annotation '
-                       'file not found'):
+    with pytest.raises(
+            ConversionError, match=r'cktest0\.json: annotation '
+            'file not found'):
         convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
-    counts = convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out2'),
-                           skip_bad=True)
+    counts = convert_aariz(
+        str(tmp_path / 'aariz'), str(tmp_path / 'out2'), skip_bad=True)
     assert counts['test'] == 1
 
 
@@ -94,8 +96,8 @@ def senior_file(root, stem='cktrain1'):
      r"cktrain1\.json, landmarks\[0\]: missing field 'value'"),
     (lambda text: text.replace('{"landmarks"', '{"marks"'),
      r"cktrain1\.json: missing field 'landmarks'"),
-    (lambda text: json.dumps(dict(landmarks=[
-        dict(value=dict(x='12 px', y=3))] * 29)),
+    (lambda text: json.dumps(
+        dict(landmarks=[dict(value=dict(x='12 px', y=3))] * 29)),
      r"cktrain1\.json, landmarks\[0\]: value\.x must be a number, got "
      r"'12 px'"),
     (lambda text: json.dumps(dict(landmarks=[dict(value=[1, 2])] * 29)),
@@ -105,11 +107,12 @@ def test_bad_annotation_names_file_and_entry(tmp_path, edit, message):
     make_layout(tmp_path / 'aariz')
     path = senior_file(tmp_path / 'aariz')
     path.write_text(edit(path.read_text()))
-    with pytest.raises(ConversionError, match='^' + re.escape(str(path.parent))
-                       + '/' + message):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(str(path.parent)) + '/' + message):
         convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
-    counts = convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out2'),
-                           skip_bad=True)
+    counts = convert_aariz(
+        str(tmp_path / 'aariz'), str(tmp_path / 'out2'), skip_bad=True)
     assert counts['train'] == 1
 
 
@@ -126,8 +129,9 @@ def test_bad_spacing_cell_names_file_and_line(tmp_path, cell, message):
     lines = mapping.read_text().splitlines()
     lines[3] = lines[3].rsplit(',', 1)[0] + ',' + cell
     write_spreadsheet_text(mapping, '\n'.join(lines))
-    with pytest.raises(ConversionError, match='^' + re.escape(str(mapping)) +
-                       ':4: ' + message):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(str(mapping)) + ':4: ' + message):
         convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
 
 
@@ -136,10 +140,13 @@ def test_short_spacing_row_and_absent_image_name_the_csv(tmp_path):
     mapping = tmp_path / 'aariz' / 'cephalogram_machine_mappings.csv'
     lines = mapping.read_text().splitlines()
     mapping.write_text('\n'.join(lines[:2] + ['cktrain1'] + lines[3:]))
-    with pytest.raises(ConversionError, match=re.escape(str(mapping)) +
-                       ":3: only 1 of the header's 3 cells"):
+    with pytest.raises(
+            ConversionError,
+            match=re.escape(str(mapping)) +
+            ":3: only 1 of the header's 3 cells"):
         convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))
     mapping.write_text('\n'.join(lines[:2] + lines[3:]))
-    with pytest.raises(ConversionError, match=re.escape(str(mapping)) +
-                       ': no row for image cktrain1'):
+    with pytest.raises(
+            ConversionError,
+            match=re.escape(str(mapping)) + ': no row for image cktrain1'):
         convert_aariz(str(tmp_path / 'aariz'), str(tmp_path / 'out'))

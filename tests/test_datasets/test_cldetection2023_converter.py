@@ -10,7 +10,6 @@ import pytest
 from hyatt_mmpose.datasets.converters import ConversionError
 from hyatt_mmpose.datasets.converters import \
     convert_cldetection2023 as convert_cl
-
 from .spreadsheet_text import write_spreadsheet_text
 
 
@@ -33,8 +32,11 @@ def write_stack(tmp_path, compressed: bool):
     points = []
     for index, (h, w) in enumerate(sizes, 1):
         for name in range(1, 39):
-            points.append(dict(name=str(name), scale=0.1 * index,
-                               point=[name % w, name % h, index]))
+            points.append(
+                dict(
+                    name=str(name),
+                    scale=0.1 * index,
+                    point=[name % w, name % h, index]))
     gt = tmp_path / 'train-gt.json'
     gt.write_text(json.dumps(dict(points=points)))
     return stack, sizes, str(path), str(gt)
@@ -49,8 +51,10 @@ def test_stack_slices_cropped_with_their_spacing(tmp_path, compressed):
     images = {}
     for split in counts:
         doc = json.load(open(out / 'annotations' / f'{split}.json'))
-        images.update({i['id']: (i, a) for i, a in zip(doc['images'],
-                                                     doc['annotations'])})
+        images.update({
+            i['id']: (i, a)
+            for i, a in zip(doc['images'], doc['annotations'])
+        })
     for index, (h, w) in enumerate(sizes, 1):
         image, ann = images[index]
         assert (image['height'], image['width']) == (h, w)
@@ -64,8 +68,8 @@ def test_stack_slices_cropped_with_their_spacing(tmp_path, compressed):
 
 def test_spreadsheet_json_and_crlf_header_convert_the_same(tmp_path):
     _, _, mha, gt = write_stack(tmp_path, compressed=False)
-    plain = convert_cl(mha, gt, str(tmp_path / 'plain'), val_size=1,
-                       test_size=1)
+    plain = convert_cl(
+        mha, gt, str(tmp_path / 'plain'), val_size=1, test_size=1)
     with open(gt) as f:
         write_spreadsheet_text(tmp_path / 'train-gt.json',
                                json.dumps(json.load(f), indent=1))
@@ -74,8 +78,8 @@ def test_spreadsheet_json_and_crlf_header_convert_the_same(tmp_path):
     header = data[:split].replace(b'\n', b'\r\n')
     with open(mha, 'wb') as f:
         f.write(codecs.BOM_UTF8 + header + data[split:])
-    assert convert_cl(mha, gt, str(tmp_path / 'sheet'), val_size=1,
-                      test_size=1) == plain
+    assert convert_cl(
+        mha, gt, str(tmp_path / 'sheet'), val_size=1, test_size=1) == plain
     for name in plain:
         assert json.load(open(tmp_path / 'sheet' / 'annotations' /
                               f'{name}.json')) == \
@@ -89,8 +93,10 @@ def test_truncated_stack_names_file_and_slice(tmp_path, compressed):
     data = open(mha, 'rb').read()
     with open(mha, 'wb') as f:
         f.write(data[:-2000])
-    with pytest.raises(ConversionError, match='^' + re.escape(mha) +
-                       r': data ends in slice 3 of 3 .*truncated'):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(mha) +
+            r': data ends in slice 3 of 3 .*truncated'):
         convert_cl(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
 
 
@@ -101,16 +107,14 @@ def test_truncated_stack_names_file_and_slice(tmp_path, compressed):
      r":5: ElementType 'MET_UCHAR8' is not supported"),
     (b'DimSize = 64 48 3\n', b'',
      r': no DimSize line in the MetaImage header'),
-    (b'ElementDataFile = LOCAL\n', b'',
-     r': no ElementDataFile line'),
+    (b'ElementDataFile = LOCAL\n', b'', r': no ElementDataFile line'),
 ])
 def test_bad_header_names_file_and_line(tmp_path, old, new, message):
     _, _, mha, gt = write_stack(tmp_path, compressed=False)
     data = open(mha, 'rb').read()
     with open(mha, 'wb') as f:
         f.write(data.replace(old, new, 1))
-    with pytest.raises(ConversionError,
-                       match='^' + re.escape(mha) + message):
+    with pytest.raises(ConversionError, match='^' + re.escape(mha) + message):
         convert_cl(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
 
 
@@ -120,16 +124,18 @@ def test_corrupt_compressed_data_is_named(tmp_path):
     start = data.index(b'ElementDataFile = LOCAL\n') + 24
     data[start:start + 2] = b'\0\0'  # no zlib header
     open(mha, 'wb').write(bytes(data))
-    with pytest.raises(ConversionError, match='^' + re.escape(mha) +
-                       r': compressed data is corrupt in slice 1') as info:
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(mha) +
+            r': compressed data is corrupt in slice 1') as info:
         convert_cl(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
     assert isinstance(info.value.__cause__, zlib.error)
 
 
 def test_missing_stack_is_named(tmp_path):
     _, _, mha, gt = write_stack(tmp_path, compressed=False)
-    with pytest.raises(FileNotFoundError,
-                       match=r'nope\.mha: MetaImage not found'):
+    with pytest.raises(
+            FileNotFoundError, match=r'nope\.mha: MetaImage not found'):
         convert_cl(str(tmp_path / 'nope.mha'), gt, str(tmp_path / 'out'))
 
 
@@ -150,14 +156,16 @@ def test_bad_point_names_file_and_entry(tmp_path, edit, message):
     doc = json.load(open(gt))
     edit(doc['points'][5])
     write_spreadsheet_text(tmp_path / 'train-gt.json', json.dumps(doc))
-    with pytest.raises(ConversionError,
-                       match='^' + re.escape(gt) + ', ' + message):
+    with pytest.raises(
+            ConversionError, match='^' + re.escape(gt) + ', ' + message):
         convert_cl(mha, gt, str(tmp_path / 'out'), val_size=1, test_size=1)
 
 
 def test_json_syntax_error_names_line(tmp_path):
     _, _, mha, gt = write_stack(tmp_path, compressed=False)
     write_spreadsheet_text(tmp_path / 'train-gt.json', '{"points": [\n{]}')
-    with pytest.raises(ConversionError, match='^' + re.escape(gt) +
-                       r':2:2: landmark JSON is not valid JSON'):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(gt) +
+            r':2:2: landmark JSON is not valid JSON'):
         convert_cl(mha, gt, str(tmp_path / 'out'))

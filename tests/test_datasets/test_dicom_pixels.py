@@ -12,7 +12,6 @@ from pydicom.uid import (JPEG2000Lossless, JPEGBaseline8Bit, JPEGLosslessSV1,
                          JPEGLSLossless, RLELossless)
 
 from hyatt_mmpose.datasets import read_radiograph
-
 from ..dicom_files import write_dicom
 
 TWELVE_BIT = (np.arange(48 * 64).reshape(48, 64) * 7 % 4096).astype(np.uint16)
@@ -35,8 +34,12 @@ def test_voi_lut_sequence_is_applied(tmp_path):
 
 def test_sigmoid_voi_lut_function(tmp_path):
     c, w = 2048., 1024.
-    path = write_dicom(tmp_path / 'sig.dcm', TWELVE_BIT, bits_stored=12,
-                       window=(c, w), VOILUTFunction='SIGMOID')
+    path = write_dicom(
+        tmp_path / 'sig.dcm',
+        TWELVE_BIT,
+        bits_stored=12,
+        window=(c, w),
+        VOILUTFunction='SIGMOID')
     got = read_radiograph(path).image[..., 0].astype(float)
     # PS3.3 C.11.2.1.3.1: y = y_range / (1 + exp(-4 (x - c) / w)) + y_min
     expected = 255 / (1 + np.exp(-4 * (TWELVE_BIT - c) / w))
@@ -45,8 +48,8 @@ def test_sigmoid_voi_lut_function(tmp_path):
 
 def test_linear_window_follows_the_standard(tmp_path):
     c, w = 1000., 501.
-    path = write_dicom(tmp_path / 'lin.dcm', TWELVE_BIT, bits_stored=12,
-                       window=(c, w))
+    path = write_dicom(
+        tmp_path / 'lin.dcm', TWELVE_BIT, bits_stored=12, window=(c, w))
     got = read_radiograph(path).image[..., 0].astype(float)
     # PS3.3 C.11.2.1.2.1 (c - 0.5, w - 1), then 0..4095 to 0..255
     y = ((TWELVE_BIT - (c - 0.5)) / (w - 1) + 0.5) * 4095
@@ -54,11 +57,14 @@ def test_linear_window_follows_the_standard(tmp_path):
     np.testing.assert_allclose(got, expected, atol=0.51)
 
 
-@pytest.mark.parametrize('syntax', [RLELossless, JPEGLSLossless,
-                                    JPEG2000Lossless])
+@pytest.mark.parametrize('syntax',
+                         [RLELossless, JPEGLSLossless, JPEG2000Lossless])
 def test_lossless_syntaxes_round_trip(tmp_path, syntax):
-    plain = write_dicom(tmp_path / 'plain.dcm', TWELVE_BIT, bits_stored=12,
-                        pixel_spacing=(0.1, 0.12))
+    plain = write_dicom(
+        tmp_path / 'plain.dcm',
+        TWELVE_BIT,
+        bits_stored=12,
+        pixel_spacing=(0.1, 0.12))
     ds = pydicom.dcmread(plain)
     ds.compress(syntax)
     ds.save_as(str(tmp_path / 'packed.dcm'))
@@ -76,8 +82,8 @@ def test_jpeg_baseline_decodes(tmp_path):
     grey = (np.arange(48 * 64).reshape(48, 64) % 256).astype(np.uint8)
     buffer = io.BytesIO()
     Image.fromarray(grey).save(buffer, format='JPEG', quality=95)
-    path = write_dicom(tmp_path / 'j.dcm', grey.astype(np.uint16),
-                       bits_stored=8)
+    path = write_dicom(
+        tmp_path / 'j.dcm', grey.astype(np.uint16), bits_stored=8)
     ds = pydicom.dcmread(path)
     ds.BitsAllocated, ds.BitsStored, ds.HighBit = 8, 8, 7
     ds.PixelData = encapsulate([buffer.getvalue()])
@@ -87,8 +93,8 @@ def test_jpeg_baseline_decodes(tmp_path):
     got = read_radiograph(path).image[..., 0].astype(int)
     decoded = np.asarray(Image.open(buffer)).astype(int)
     # the file's own range to 0..255, as for any DICOM without a window
-    expected = np.round((decoded - decoded.min()) * 255 /
-                        (decoded.max() - decoded.min()))
+    expected = np.round(
+        (decoded - decoded.min()) * 255 / (decoded.max() - decoded.min()))
     np.testing.assert_allclose(got, expected, atol=1)
 
 

@@ -6,7 +6,6 @@ import pytest
 from PIL import Image
 
 from hyatt_mmpose.datasets.converters import ConversionError, convert_hand
-
 from ..utils import shared_data
 from .spreadsheet_text import write_spreadsheet_text
 
@@ -21,8 +20,10 @@ def test_real_sample_converts_present_images_and_names_missing(tmp_path):
     present = {3167, 3177, 3229, 3231, 5245, 7081, 7088, 7232, 7236}
     assert present <= csv_ids
     assert set(missing) == csv_ids - present
-    images = [i for s in counts
-              for i in json.load(open(tmp_path / f'{s}.json'))['images']]
+    images = [
+        i for s in counts
+        for i in json.load(open(tmp_path / f'{s}.json'))['images']
+    ]
     assert {i['id'] for i in images} == present
     assert all('pixel_spacing' not in i for i in images)
 
@@ -30,8 +31,8 @@ def test_real_sample_converts_present_images_and_names_missing(tmp_path):
 def test_id_lists_choose_the_splits(tmp_path):
     root = shared_data('hand_xray')
     lists = {}
-    for split, ids in dict(train=[3167, 3177, 9999], val=[3229],
-                           test=[7236]).items():
+    for split, ids in dict(
+            train=[3167, 3177, 9999], val=[3229], test=[7236]).items():
         path = tmp_path / f'{split}.txt'
         path.write_text('\n'.join(map(str, ids)) + '\n')
         lists[split] = str(path)
@@ -45,8 +46,8 @@ def make_hand(root, ids=(3142, 3150, 3151, 3160)):
     os.makedirs(root / 'images')
     rows = []
     for img_id in ids:
-        Image.fromarray(np.zeros((40, 30), np.uint8)).save(
-            root / 'images' / f'{img_id}.png')
+        Image.fromarray(np.zeros(
+            (40, 30), np.uint8)).save(root / 'images' / f'{img_id}.png')
         pts = rng.integers(0, 29, (37, 2))
         rows.append(','.join([str(img_id)] + [str(v) for v in pts.ravel()]))
     return rows
@@ -59,22 +60,23 @@ def test_spreadsheet_csv_and_id_lists_with_bom_and_crlf(tmp_path):
     write_spreadsheet_text(tmp_path / 'all.csv', '\n'.join(rows),
                            ',' * 74 + '\n\n')
     lists = {}
-    for split, ids in dict(train=[3142, 3150], val=[3151],
-                           test=[3160]).items():
+    for split, ids in dict(
+            train=[3142, 3150], val=[3151], test=[3160]).items():
         lists[split] = str(tmp_path / f'{split}.txt')
         write_spreadsheet_text(tmp_path / f'{split}.txt',
                                '\n'.join(map(str, ids)))
-    counts, missing = convert_hand(str(tmp_path), str(tmp_path / 'sheet'),
-                                   id_lists=lists)
+    counts, missing = convert_hand(
+        str(tmp_path), str(tmp_path / 'sheet'), id_lists=lists)
     assert counts == dict(train=2, val=1, test=1) and not missing
     train = json.load(open(tmp_path / 'sheet' / 'train.json'))
     assert [i['id'] for i in train['images']] == [3142, 3150]
 
     def keypoints(folder):
         return {
-            a['image_id']: a['keypoints'] for s in plain
-            for a in json.load(open(tmp_path / folder / f'{s}.json'))[
-                'annotations']
+            a['image_id']: a['keypoints']
+            for s in plain
+            for a in json.load(open(tmp_path / folder /
+                                    f'{s}.json'))['annotations']
         }
 
     assert keypoints('sheet') == keypoints('plain')
@@ -91,8 +93,8 @@ def test_bad_cells_name_file_line_and_column(tmp_path, cell, message):
     cells[cell] = '31x2'
     rows[1] = ','.join(cells)
     write_spreadsheet_text(tmp_path / 'all.csv', '\n'.join(rows))
-    with pytest.raises(ConversionError,
-                       match=f'^{tmp_path}/all\\.csv:2: {message}'):
+    with pytest.raises(
+            ConversionError, match=f'^{tmp_path}/all\\.csv:2: {message}'):
         convert_hand(str(tmp_path), str(tmp_path / 'out'))
 
 
@@ -102,12 +104,15 @@ def test_bad_id_list_names_its_line(tmp_path):
     lists = {s: str(tmp_path / f'{s}.txt') for s in ('train', 'val', 'test')}
     for path in lists.values():
         write_spreadsheet_text(tmp_path / path, '3142\n\n3150 x\n')
-    with pytest.raises(ConversionError, match=r"train\.txt:3: id must be a "
-                       r"whole number, got '3150 x'"):
+    with pytest.raises(
+            ConversionError,
+            match=r"train\.txt:3: id must be a "
+            r"whole number, got '3150 x'"):
         convert_hand(str(tmp_path), str(tmp_path / 'out'), id_lists=lists)
     for path in lists.values():
         write_spreadsheet_text(tmp_path / path, '3142\n')
     os.remove(lists['val'])
-    with pytest.raises(FileNotFoundError, match=r'val\.txt: id list not '
-                       'found'):
+    with pytest.raises(
+            FileNotFoundError, match=r'val\.txt: id list not '
+            'found'):
         convert_hand(str(tmp_path), str(tmp_path / 'out2'), id_lists=lists)

@@ -10,7 +10,6 @@ from PIL import Image
 
 from hyatt_mmpose.datasets import ISBI2015Dataset
 from hyatt_mmpose.datasets.converters import ConversionError, convert_isbi2015
-
 from ..utils import shared_data
 from .spreadsheet_text import write_spreadsheet_text
 
@@ -26,8 +25,8 @@ def test_real_layout_gives_the_published_splits(tmp_path):
     first = next(a for a in splits['train']['annotations'] +
                  splits['val']['annotations'] if a['image_id'] == 1)
     assert first['keypoints'][:2] == [832.0, 993.5]
-    image = next(i for i in splits['train']['images'] +
-                 splits['val']['images'] if i['id'] == 1)
+    image = next(i for i in splits['train']['images'] + splits['val']['images']
+                 if i['id'] == 1)
     assert image['pixel_spacing'] == 0.1
     assert (image['width'], image['height']) == (1935, 2400)
     assert os.path.exists(os.path.join(root, image['file_name']))
@@ -36,8 +35,11 @@ def test_real_layout_gives_the_published_splits(tmp_path):
     import hyatt_mmpose  # noqa: F401
     init_default_scope('mmpose')
     dataset = ISBI2015Dataset(
-        data_root=root, ann_file=str(tmp_path / 'val.json'),
-        data_prefix=dict(img=''), test_mode=True, pipeline=[
+        data_root=root,
+        ann_file=str(tmp_path / 'val.json'),
+        data_prefix=dict(img=''),
+        test_mode=True,
+        pipeline=[
             dict(type='LoadImage'),
             dict(type='GetBBoxCenterScale', padding=1.0),
             dict(type='TopdownAffine', input_size=(256, 304)),
@@ -65,8 +67,8 @@ def test_senior_ground_truth_and_no_overwrite(tmp_path):
 def make_layout(tmp_path, n_train=3):
     """A miniature ISBI layout: 64 x 48 PNGs, 19 points each, extra lines."""
     rng = np.random.default_rng(0)
-    folders = dict(TrainingData=range(1, n_train + 1), Test1Data=[151],
-                   Test2Data=[301])
+    folders = dict(
+        TrainingData=range(1, n_train + 1), Test1Data=[151], Test2Data=[301])
     for folder, ids in folders.items():
         os.makedirs(tmp_path / 'RawImage' / folder)
         for i in ids:
@@ -94,8 +96,8 @@ def test_truncated_image_is_named(tmp_path):
     path.write_bytes(data[:len(data) // 2])
     with pytest.raises(ConversionError, match=r'151\.png.*cannot be read'):
         convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
-    counts = convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1,
-                              skip_bad=True)
+    counts = convert_isbi2015(
+        str(root), str(tmp_path / 'out'), val_size=1, skip_bad=True)
     assert counts['test1'] == 0 and counts['train'] == 2
 
 
@@ -104,8 +106,8 @@ def test_eighteen_points_are_refused(tmp_path):
     for who in ('senior', 'junior'):
         f = root / 'AnnotationsByMD' / f'400_{who}' / '002.txt'
         f.write_text('\n'.join(f.read_text().splitlines()[:18]) + '\n')
-    with pytest.raises(ConversionError,
-                       match=r'002\.txt: 18 landmarks, expected 19'):
+    with pytest.raises(
+            ConversionError, match=r'002\.txt: 18 landmarks, expected 19'):
         convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
 
 
@@ -116,9 +118,10 @@ def test_point_outside_the_image_is_refused(tmp_path):
         lines = f.read_text().splitlines()
         lines[4] = '70,10'
         f.write_text('\n'.join(lines) + '\n')
-    with pytest.raises(ConversionError,
-                       match=r'003\.txt: landmark 5 at \(70\.0, 10\.0\) lies '
-                       r'outside the 64 x 48 image'):
+    with pytest.raises(
+            ConversionError,
+            match=r'003\.txt: landmark 5 at \(70\.0, 10\.0\) lies '
+            r'outside the 64 x 48 image'):
         convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
 
 
@@ -135,8 +138,8 @@ def test_spreadsheet_text_files_convert_the_same(tmp_path):
     plain = convert_isbi2015(str(root), str(tmp_path / 'plain'), val_size=1)
     for path in (root / 'AnnotationsByMD').glob('*/*.txt'):
         write_spreadsheet_text(path, path.read_text())
-    assert convert_isbi2015(str(root), str(tmp_path / 'sheet'),
-                            val_size=1) == plain
+    assert convert_isbi2015(
+        str(root), str(tmp_path / 'sheet'), val_size=1) == plain
     for split in plain:
         assert json.load(open(tmp_path / 'sheet' / f'{split}.json')) == \
             json.load(open(tmp_path / 'plain' / f'{split}.json'))
@@ -152,11 +155,11 @@ def test_bad_line_names_file_and_line(tmp_path, line, message):
     lines = path.read_text().splitlines()
     lines[4] = line
     write_spreadsheet_text(path, '\n'.join(lines))
-    with pytest.raises(ConversionError,
-                       match='^' + re.escape(str(path)) + message):
+    with pytest.raises(
+            ConversionError, match='^' + re.escape(str(path)) + message):
         convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
-    counts = convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1,
-                              skip_bad=True)
+    counts = convert_isbi2015(
+        str(root), str(tmp_path / 'out'), val_size=1, skip_bad=True)
     assert counts['train'] + counts['val'] == 2
 
 
@@ -164,12 +167,15 @@ def test_non_utf8_and_missing_annotation_are_named(tmp_path):
     root = make_layout(tmp_path / 'data')
     path = root / 'AnnotationsByMD' / '400_senior' / '151.txt'
     path.write_bytes(path.read_bytes() + b'\xff\xfe\n')
-    with pytest.raises(ConversionError, match='^' + re.escape(str(path)) +
-                       r':22: annotation file is not UTF-8'):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(str(path)) +
+            r':22: annotation file is not UTF-8'):
         convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
     os.remove(path)
-    with pytest.raises(FileNotFoundError, match='^' + re.escape(str(path)) +
-                       ': annotation file not found'):
+    with pytest.raises(
+            FileNotFoundError,
+            match='^' + re.escape(str(path)) + ': annotation file not found'):
         convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
 
 
@@ -177,9 +183,11 @@ def test_image_not_named_by_number_is_named(tmp_path):
     root = make_layout(tmp_path / 'data')
     stray = root / 'RawImage' / 'Test2Data' / 'Thumbs.db'
     stray.write_bytes(b'\0')
-    with pytest.raises(ConversionError, match='^' + re.escape(str(stray)) +
-                       ": image name must be a whole number, got 'Thumbs'"):
+    with pytest.raises(
+            ConversionError,
+            match='^' + re.escape(str(stray)) +
+            ": image name must be a whole number, got 'Thumbs'"):
         convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1)
-    counts = convert_isbi2015(str(root), str(tmp_path / 'out'), val_size=1,
-                              skip_bad=True)
+    counts = convert_isbi2015(
+        str(root), str(tmp_path / 'out'), val_size=1, skip_bad=True)
     assert counts['test2'] == 1

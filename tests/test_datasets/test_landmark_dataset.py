@@ -8,7 +8,6 @@ from mmengine.registry import init_default_scope
 from hyatt_mmpose.datasets import (ISBI2015Dataset, SyntheticLandmarkDataset,
                                    parse_pixel_spacing)
 from hyatt_mmpose.datasets.synthetic import make_synthetic_dataset
-
 from .spreadsheet_text import write_spreadsheet_text
 
 
@@ -25,8 +24,11 @@ def test_pixel_spacing_reaches_every_sample(synthetic_root):
     import hyatt_mmpose  # noqa: F401
     init_default_scope('mmpose')
     dataset = SyntheticLandmarkDataset(
-        data_root=synthetic_root, ann_file='annotations/val.json',
-        data_prefix=dict(img=''), pipeline=pipeline(), test_mode=True)
+        data_root=synthetic_root,
+        ann_file='annotations/val.json',
+        data_prefix=dict(img=''),
+        pipeline=pipeline(),
+        test_mode=True)
     assert len(dataset) == 4
     assert dataset.metainfo['num_keypoints'] == 19
     sample = dataset[0]['data_samples']
@@ -64,23 +66,33 @@ def test_bad_pixel_spacing_names_the_record(value):
 def coco_document(k=19, **image):
     """One 50 x 40 image with ``k`` keypoints; ``image`` adds to or (with
     None) removes from the image entry."""
-    entry = dict(id=1, file_name='1.png', width=50, height=40,
-                 pixel_spacing=0.1)
+    entry = dict(
+        id=1, file_name='1.png', width=50, height=40, pixel_spacing=0.1)
     entry.update(image)
     entry = {key: v for key, v in entry.items() if v is not None}
     return dict(
         images=[entry],
         annotations=[
-            dict(id=1, image_id=1, category_id=1, bbox=[0, 0, 50, 40],
-                 keypoints=[1, 2, 2] * k, num_keypoints=k, iscrowd=0,
-                 area=2000.0)
+            dict(
+                id=1,
+                image_id=1,
+                category_id=1,
+                bbox=[0, 0, 50, 40],
+                keypoints=[1, 2, 2] * k,
+                num_keypoints=k,
+                iscrowd=0,
+                area=2000.0)
         ],
         categories=[dict(id=1, name='c', keypoints=[], skeleton=[])])
 
 
 def load(tmp_path, cls=ISBI2015Dataset):
-    return cls(data_root=str(tmp_path), ann_file='a.json',
-               data_prefix=dict(img=''), pipeline=[], test_mode=True)
+    return cls(
+        data_root=str(tmp_path),
+        ann_file='a.json',
+        data_prefix=dict(img=''),
+        pipeline=[],
+        test_mode=True)
 
 
 def test_annotation_file_with_bom_and_crlf(tmp_path):
@@ -88,13 +100,15 @@ def test_annotation_file_with_bom_and_crlf(tmp_path):
                            json.dumps(coco_document(), indent=2))
     dataset = load(tmp_path)
     assert len(dataset) == 1
-    np.testing.assert_allclose(dataset.get_data_info(0)['pixel_spacing'],
-                               [0.1, 0.1])
+    np.testing.assert_allclose(
+        dataset.get_data_info(0)['pixel_spacing'], [0.1, 0.1])
 
 
 def test_missing_annotation_file_is_named(tmp_path):
-    with pytest.raises(FileNotFoundError, match='^' + re.escape(
-            str(tmp_path / 'a.json')) + ': annotation file not found'):
+    with pytest.raises(
+            FileNotFoundError,
+            match='^' + re.escape(str(tmp_path / 'a.json')) +
+            ': annotation file not found'):
         load(tmp_path)
 
 
@@ -102,9 +116,11 @@ def test_json_syntax_error_names_line_and_column(tmp_path):
     text = json.dumps(coco_document(), indent=2).replace('"width"', 'width')
     (tmp_path / 'a.json').write_text(text)
     line = text[:text.index('width')].count('\n') + 1
-    with pytest.raises(ValueError, match='^' + re.escape(
-            str(tmp_path / 'a.json')) + f':{line}:7: annotation file is not '
-                       'valid JSON') as info:
+    with pytest.raises(
+            ValueError,
+            match='^' + re.escape(str(tmp_path / 'a.json')) +
+            f':{line}:7: annotation file is not '
+            'valid JSON') as info:
         load(tmp_path)
     assert isinstance(info.value.__cause__, json.JSONDecodeError)
 
@@ -113,8 +129,9 @@ def test_not_utf8_names_the_file(tmp_path):
     (tmp_path / 'a.json').write_bytes(
         json.dumps(coco_document(file_name='\xe9.png'),
                    ensure_ascii=False).encode('latin-1'))
-    with pytest.raises(ValueError, match=r'a\.json:1: annotation file is not '
-                       'UTF-8'):
+    with pytest.raises(
+            ValueError, match=r'a\.json:1: annotation file is not '
+            'UTF-8'):
         load(tmp_path)
 
 
@@ -141,13 +158,14 @@ def test_bad_entry_names_file_and_entry(tmp_path, edit, message):
     doc = coco_document()
     edit(doc)
     (tmp_path / 'a.json').write_text(json.dumps(doc))
-    with pytest.raises(ValueError, match='^' + re.escape(str(tmp_path)) +
-                       '/' + message):
+    with pytest.raises(
+            ValueError, match='^' + re.escape(str(tmp_path)) + '/' + message):
         load(tmp_path)
 
 
 def test_spacing_is_optional_where_unknown(tmp_path):
     (tmp_path / 'a.json').write_text(
         json.dumps(coco_document(pixel_spacing=None)))
-    assert load(tmp_path, SyntheticLandmarkDataset).get_data_info(0)[
-        'pixel_spacing'] is None
+    assert load(
+        tmp_path,
+        SyntheticLandmarkDataset).get_data_info(0)['pixel_spacing'] is None

@@ -22,18 +22,26 @@ def test_two_cpu_processes_share_the_data_and_rank0_saves(
     cfg.custom_imports = dict(
         imports=['hyatt_mmpose', 'tests.dist_probe'],
         allow_failed_imports=False)
-    cfg.custom_hooks = list(cfg.custom_hooks) + [
-        dict(type='RecordSamplesHook')
-    ]
+    cfg.custom_hooks = list(
+        cfg.custom_hooks) + [dict(type='RecordSamplesHook')]
     config = str(tmp_path / 'tiny.py')
     cfg.dump(config)
     probe = tmp_path / 'probe'
     probe.mkdir()
-    env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_port()),
-               DIST_PROBE_DIR=str(probe), OMP_NUM_THREADS='1')
+    env = dict(
+        os.environ,
+        PYTHON=sys.executable,
+        PORT=str(free_port()),
+        DIST_PROBE_DIR=str(probe),
+        OMP_NUM_THREADS='1')
     run = subprocess.run(
-        ['bash', osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), config, '2'],
-        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+        ['bash',
+         osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), config, '2'],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
     seen = {}

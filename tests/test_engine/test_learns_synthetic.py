@@ -11,7 +11,6 @@ import numpy as np
 from mmengine.runner import Runner
 
 from hyatt_mmpose.datasets.synthetic import make_synthetic_dataset
-
 from ..utils import tiny_config
 
 
@@ -33,8 +32,8 @@ def mean_position_mre(root: str) -> float:
 def test_model_beats_the_mean_position_baseline(tmp_path):
     import hyatt_mmpose  # noqa: F401
     root = str(tmp_path / 'data')
-    make_synthetic_dataset(root, (('train', 96), ('val', 8), ('test', 24)),
-                           size=128, seed=1)
+    make_synthetic_dataset(
+        root, (('train', 96), ('val', 8), ('test', 24)), size=128, seed=1)
     cfg = tiny_config(root, str(tmp_path / 'work'), max_epochs=15)
     cfg.train_dataloader.batch_size = 8
     cfg.train_cfg.val_interval = 15

@@ -13,8 +13,10 @@ def test_validation_images_are_drawn(synthetic_root, tmp_path):
     cfg.custom_hooks = [dict(type='LandmarkVisualizationHook', num_images=3)]
     Runner.from_cfg(cfg).train()
     drawn = sorted(
-        glob.glob(osp.join(str(tmp_path / 'work'), '*', 'vis_data',
-                           'vis_image', 'val_*.png')))
+        glob.glob(
+            osp.join(
+                str(tmp_path / 'work'), '*', 'vis_data', 'vis_image',
+                'val_*.png')))
     assert len(drawn) == 3
     original = cv2.imread(osp.join(synthetic_root, 'images', 'val_0000.png'))
     image = cv2.imread(next(p for p in drawn if 'val_0000' in p))

@@ -10,12 +10,12 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from hyatt_mmpose.apis import training
-
 from ..utils import REPO_ROOT, tiny_config
 
 CONFIGS = sorted(
-    p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'),
-                         recursive=True) if '_base_' not in p)
+    p for p in glob.glob(
+        osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
+    if '_base_' not in p)
 
 
 def files(work_dir) -> dict:
@@ -98,8 +98,11 @@ def test_resume_other_checkpoint_into_new_work_dir(hook, keeps, original,
     ])
     assert max(best_epochs(new)) > 2
     assert {'epoch_3.pth', 'epoch_4.pth'} <= set(files(new))
-    kept = {n for n, t in foreign.items()
-            if (new / n).exists() and (new / n).read_text() == t}
+    kept = {
+        n
+        for n, t in foreign.items()
+        if (new / n).exists() and (new / n).read_text() == t
+    }
     assert (files(original) == before and kept == set(foreign)) == keeps
 
 

@@ -4,7 +4,6 @@ import pytest
 from hyatt_mmpose.datasets.metainfo import landmark_names
 from hyatt_mmpose.evaluation import (CephalometricClassificationMetric,
                                      balanced_recall)
-
 from ..utils import shared_data
 
 
@@ -23,14 +22,19 @@ def samples(pred_who: str, images):
     root = shared_data('isbi2015')
     out = []
     for image in images:
+
         def read(who):
             return np.loadtxt(
                 f'{root}/AnnotationsByMD/400_{who}/{image:03d}.txt',
-                delimiter=',', max_rows=19)
-        out.append(dict(
-            img_path=f'{image:03d}.jpg', pixel_spacing=np.array([0.1, 0.1]),
-            pred_instances=dict(keypoints=read(pred_who)[None]),
-            gt_instances=dict(keypoints=read('senior')[None])))
+                delimiter=',',
+                max_rows=19)
+
+        out.append(
+            dict(
+                img_path=f'{image:03d}.jpg',
+                pixel_spacing=np.array([0.1, 0.1]),
+                pred_instances=dict(keypoints=read(pred_who)[None]),
+                gt_instances=dict(keypoints=read('senior')[None])))
     return out
 
 

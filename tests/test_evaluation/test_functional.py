@@ -18,12 +18,11 @@ def test_mre_and_sdr_by_hand():
     errors = np.array([[1., 2.5, np.nan], [3., 5., 2.]])
     metrics = mre_sdr(errors, (2, 3))
     assert metrics['MRE'] == pytest.approx(13.5 / 5)
-    assert metrics['MRE_std'] == pytest.approx(
-        np.std([1., 2.5, 3., 5., 2.]))
+    assert metrics['MRE_std'] == pytest.approx(np.std([1., 2.5, 3., 5., 2.]))
     assert metrics['SDR_2.0mm'] == pytest.approx(40.)
     assert metrics['SDR_3.0mm'] == pytest.approx(80.)
-    assert set(mre_sdr(errors, (2, ), 'px')) == {'MRE_px', 'MRE_std_px',
-                                                 'SDR_2.0px'}
+    assert set(mre_sdr(errors, (2, ),
+                       'px')) == {'MRE_px', 'MRE_std_px', 'SDR_2.0px'}
 
 
 def test_reference_spacing_makes_the_distance_its_length():

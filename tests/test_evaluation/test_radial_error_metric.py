@@ -43,16 +43,21 @@ def expected(truth, thresholds, unit_scale=True):
 
 
 def evaluate(metric, samples):
-    metric.dataset_meta = dict(keypoint_id2name={k: f'lm{k}'
-                                                 for k in range(5)})
+    metric.dataset_meta = dict(
+        keypoint_id2name={k: f'lm{k}'
+                          for k in range(5)})
     metric.process({}, samples)
     return metric.evaluate(len(samples))
 
 
 def test_mm_with_mixed_and_anisotropic_spacing_and_missing_landmarks():
     rng = np.random.default_rng(0)
-    spacings = [np.array([0.1, 0.1]), np.array([0.2, 0.2]),
-                np.array([0.1, 0.15]), np.array([0.3, 0.3])] * 5
+    spacings = [
+        np.array([0.1, 0.1]),
+        np.array([0.2, 0.2]),
+        np.array([0.1, 0.15]),
+        np.array([0.3, 0.3])
+    ] * 5
     samples, truth = random_samples(rng, spacings)
     thresholds = (2.0, 2.5, 3.0, 4.0)
     got = evaluate(RadialErrorMetric(thresholds=thresholds), samples)
@@ -101,8 +106,8 @@ def test_errors_csv_is_written(tmp_path):
     path = tmp_path / 'out' / 'errors.csv'
     evaluate(RadialErrorMetric(errors_csv=str(path)), samples)
     rows = list(csv.reader(open(path)))
-    assert rows[0] == ['img_id', 'img_path', 'split', 'unit'] + [
-        f'lm{k}' for k in range(5)]
+    assert rows[0] == ['img_id', 'img_path', 'split', 'unit'
+                       ] + [f'lm{k}' for k in range(5)]
     assert len(rows) == 4
     pred, gt, visible, _ = truth[1]
     for k in range(5):

@@ -6,7 +6,9 @@ from mmpose.registry import KEYPOINT_CODECS
 from mmpose.structures import MultilevelPixelData, PoseDataSample
 
 
-def training_batch(codec_cfgs, num_keypoints: int, batch: int = 2,
+def training_batch(codec_cfgs,
+                   num_keypoints: int,
+                   batch: int = 2,
                    seed: int = 0) -> dict:
     """A ``train_step`` batch: uint8 images at the codec input size and
     targets encoded by the codec(s) (a list means multilevel)."""
@@ -37,7 +39,8 @@ def training_batch(codec_cfgs, num_keypoints: int, batch: int = 2,
         sample.gt_instance_labels = InstanceData(
             keypoint_weights=weights).to_tensor()
         sample.gt_instances = InstanceData(
-            keypoints=points, keypoints_visible=visible,
+            keypoints=points,
+            keypoints_visible=visible,
             bboxes=np.array([[0, 0, w, h]], dtype=np.float32),
             bbox_scores=np.ones(1, dtype=np.float32))
         inputs.append(

@@ -15,8 +15,10 @@ def small_input_model_cfg(input_size=(128, 96)):
     """The published model at a CPU-sized input, codecs resized to match."""
     cfg = Config.fromfile(osp.join(CONFIGS, 'hyatt_cephalometric.py'))
     codec = [
-        dict(c, input_size=input_size,
-             heatmap_size=(input_size[0] // s, input_size[1] // s))
+        dict(
+            c,
+            input_size=input_size,
+            heatmap_size=(input_size[0] // s, input_size[1] // s))
         for c, s in zip(cfg.codec, (4, 2, 1))
     ]
     cfg.model.head.decoder = codec

@@ -8,8 +8,8 @@ import pytest
 import torch
 from mmengine.dataset import pseudo_collate
 
-from hyatt_mmpose.apis import (HeatmapNetwork, LandmarkPredictor,
-                               onnx_export, predict_files)
+from hyatt_mmpose.apis import (HeatmapNetwork, LandmarkPredictor, onnx_export,
+                               predict_files)
 
 
 @pytest.fixture(scope='module')
@@ -35,8 +35,10 @@ def test_heatmaps_and_landmarks_match_pytorch(exported, synthetic_root):
     # Heatmaps, on the same preprocessed batch.
     data = pseudo_collate([
         torch_predictor.pipeline(
-            dict(img_path=p, bbox=np.array([[0, 0, 96, 96]], np.float32),
-                 bbox_score=np.ones(1, np.float32))) for p in paths
+            dict(
+                img_path=p,
+                bbox=np.array([[0, 0, 96, 96]], np.float32),
+                bbox_score=np.ones(1, np.float32))) for p in paths
     ])
     inputs = torch_predictor.model.data_preprocessor(data, False)['inputs']
     with torch.no_grad():
@@ -47,10 +49,10 @@ def test_heatmaps_and_landmarks_match_pytorch(exported, synthetic_root):
         np.testing.assert_allclose(g, w.numpy(), atol=1e-4)
     # Decoded landmarks: DARK's second derivatives amplify float rounding
     # in the heatmaps (1e-7) to about 1e-4 px.
-    for a, b in zip(torch_predictor.predict(paths),
-                    ort_predictor.predict(paths)):
-        np.testing.assert_allclose(a['landmarks_px'], b['landmarks_px'],
-                                   atol=1e-3)
+    for a, b in zip(
+            torch_predictor.predict(paths), ort_predictor.predict(paths)):
+        np.testing.assert_allclose(
+            a['landmarks_px'], b['landmarks_px'], atol=1e-3)
         np.testing.assert_allclose(a['scores'], b['scores'], atol=1e-4)
 
 
@@ -59,8 +61,8 @@ def test_predict_tool_with_onnxruntime(exported, synthetic_root, tmp_path):
     image = f'{synthetic_root}/images/test_0001.png'
     for backend, model in (('pytorch', checkpoint), ('onnxruntime', out)):
         assert predict_files.main([
-            config, model, image, '--out-dir', str(tmp_path / backend),
-            '--backend', backend
+            config, model, image, '--out-dir',
+            str(tmp_path / backend), '--backend', backend
         ]) == 0
     a = json.load(open(tmp_path / 'pytorch' / 'test_0001.json'))
     b = json.load(open(tmp_path / 'onnxruntime' / 'test_0001.json'))
@@ -77,14 +79,13 @@ def test_flip_test_is_applied_on_both_backends(exported, synthetic_root):
     paths = [f'{synthetic_root}/images/test_{i:04d}.png' for i in range(2)]
     flipped = [
         LandmarkPredictor(cfg, model, backend=backend).predict(paths)
-        for backend, model in (('pytorch', checkpoint),
-                               ('onnxruntime', out))
+        for backend, model in (('pytorch', checkpoint), ('onnxruntime', out))
     ]
-    plain = LandmarkPredictor(config, out, backend='onnxruntime').predict(
-        paths)
+    plain = LandmarkPredictor(
+        config, out, backend='onnxruntime').predict(paths)
     for a, b, c in zip(*flipped, plain):
-        np.testing.assert_allclose(a['landmarks_px'], b['landmarks_px'],
-                                   atol=1e-3)
+        np.testing.assert_allclose(
+            a['landmarks_px'], b['landmarks_px'], atol=1e-3)
         assert np.abs(b['landmarks_px'] - c['landmarks_px']).max() > 1e-3
 
 
@@ -94,17 +95,17 @@ def test_checkpoint_of_another_config_is_refused(synthetic_root, tmp_path):
     from mmpose.registry import MODELS
 
     from hyatt_mmpose.utils import CheckpointMismatchError
-
     from ..utils import tiny_config
     config = str(tmp_path / 'tiny.py')
     tiny_config(synthetic_root, str(tmp_path / 'work')).dump(config)
     other = Config.fromfile(config)
     other.model.backbone.arch.widths = [16, 32, 48, 64, 128]
     checkpoint = str(tmp_path / 'wider.pth')
-    torch.save(dict(state_dict=MODELS.build(other.model).state_dict()),
-               checkpoint)
+    torch.save(
+        dict(state_dict=MODELS.build(other.model).state_dict()), checkpoint)
     out = tmp_path / 'wider.onnx'
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'(?s)wider\.pth.*tiny\.py.*shape mismatches'):
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'(?s)wider\.pth.*tiny\.py.*shape mismatches'):
         onnx_export.main([config, checkpoint, '--out', str(out)])
     assert not out.exists()

@@ -7,25 +7,23 @@ from mmengine.config import Config
 
 from hyatt_mmpose.analysis import sdpa_flop_jit, summarise
 from hyatt_mmpose.models import BiLevelRoutingAttention
-
 from ..utils import REPO_ROOT
 
 
 def test_attention_flops_are_counted_as_two_matmuls():
     # Full attention on an 8 x 6 map, no LCE: qkv, QK^T, AV, proj.
     C, N = 16, 8 * 6
-    bra = BiLevelRoutingAttention(C, num_heads=4, n_win=1, topk=-1,
-                                  side_dwconv=0)
+    bra = BiLevelRoutingAttention(
+        C, num_heads=4, n_win=1, topk=-1, side_dwconv=0)
     analyzer = FlopAnalyzer(bra, torch.randn(1, C, 8, 6))
-    analyzer.set_op_handle('aten::scaled_dot_product_attention',
-                           sdpa_flop_jit)
+    analyzer.set_op_handle('aten::scaled_dot_product_attention', sdpa_flop_jit)
     expected = N * C * 3 * C + 2 * N * N * C + N * C * C
     assert analyzer.total() == expected
 
 
 def test_summary_rows_of_the_demo_config():
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs',
-                                   'hyatt_synthetic_demo.py'))
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'hyatt_synthetic_demo.py'))
     rows = summarise(cfg, (64, 64))
     parts = {part: (params, flops) for part, params, flops in rows}
     assert list(parts) == ['backbone', 'neck', 'head', 'total']

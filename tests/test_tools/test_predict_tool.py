@@ -11,7 +11,6 @@ from hyatt_mmpose.apis import predict_files
 from hyatt_mmpose.datasets.metainfo import landmark_names
 from hyatt_mmpose.visualization import PLANES
 from hyatt_mmpose.visualization.landmark_drawing import PLANE_COLOUR
-
 from ..utils import shared_data
 
 
@@ -27,13 +26,14 @@ def test_folder_run_finishes_good_files_and_lists_bad_ones(
     (images / 'notes.txt').write_text('not an image')
     out = tmp_path / 'out'
     status = predict_files.main([
-        config, checkpoint, str(images), '--out-dir', str(out), '--spacing',
-        '0.5', '--batch-size', '2'
+        config, checkpoint,
+        str(images), '--out-dir',
+        str(out), '--spacing', '0.5', '--batch-size', '2'
     ])
     assert status == 1
     rows = list(csv.DictReader(open(out / 'landmarks.csv')))
-    assert [osp.basename(r['image']) for r in rows] == [
-        'test_0000.png', 'test_0001.png']
+    assert [osp.basename(r['image'])
+            for r in rows] == ['test_0000.png', 'test_0001.png']
     record = json.load(open(out / 'test_0001.json'))
     first = record['landmarks'][0]
     assert first['name'] == 'cranial_base_0'
@@ -48,16 +48,21 @@ def test_folder_run_finishes_good_files_and_lists_bad_ones(
 
 def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
     root = shared_data('isbi2015')
-    points = np.loadtxt(f'{root}/AnnotationsByMD/400_senior/001.txt',
-                        delimiter=',', max_rows=19)
+    points = np.loadtxt(
+        f'{root}/AnnotationsByMD/400_senior/001.txt',
+        delimiter=',',
+        max_rows=19)
     names = landmark_names('isbi2015')
     result = dict(
-        image_path=f'{root}/RawImage/TrainingData/001.jpg', names=names,
-        landmarks_px=points, landmarks_mm=points * 0.1, scores=np.ones(19),
+        image_path=f'{root}/RawImage/TrainingData/001.jpg',
+        names=names,
+        landmarks_px=points,
+        landmarks_mm=points * 0.1,
+        scores=np.ones(19),
         pixel_spacing=np.array([0.1, 0.1]))
     image = cv2.imread(result['image_path'])
-    row = predict_files.save_result(result, image, str(tmp_path), '001',
-                                   draw_ceph_planes=True)
+    row = predict_files.save_result(
+        result, image, str(tmp_path), '001', draw_ceph_planes=True)
     record = json.load(open(tmp_path / '001.json'))
     assert record['cephalometry']['classes'] == dict(
         ANB=3, SNB=3, SNA=2, ODI=3, APDI=3, FHI=1, FMA=2, MW=3)
@@ -75,8 +80,8 @@ def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
 
 def run(config, checkpoint, inputs, out, *extra):
     return predict_files.main(
-        [config, checkpoint, *map(str, inputs), '--out-dir', str(out),
-         *extra])
+        [config, checkpoint, *map(str, inputs), '--out-dir',
+         str(out), *extra])
 
 
 def test_equal_names_never_overwrite_each_other(tiny_checkpoint,
@@ -88,26 +93,31 @@ def test_equal_names_never_overwrite_each_other(tiny_checkpoint,
                       cv2.IMREAD_GRAYSCALE)
     for folder in ('p1', 'p2'):
         (tmp_path / folder).mkdir()
-        write_dicom(tmp_path / folder / 'IM0001.dcm',
-                    grey.astype(np.uint16) * 257, window=(32767.5, 65535))
+        write_dicom(
+            tmp_path / folder / 'IM0001.dcm',
+            grey.astype(np.uint16) * 257,
+            window=(32767.5, 65535))
     # a DICOM without extension, found by its preamble
-    write_dicom(tmp_path / 'p2' / 'IM0002', grey.astype(np.uint16) * 257,
-                window=(32767.5, 65535))
+    write_dicom(
+        tmp_path / 'p2' / 'IM0002',
+        grey.astype(np.uint16) * 257,
+        window=(32767.5, 65535))
     (tmp_path / 'p2' / 'notes.txt').write_text('not an image')
     shutil.copy(f'{synthetic_root}/images/test_0001.png',
                 tmp_path / 'p1' / 'ceph.png')
-    cv2.imwrite(str(tmp_path / 'p1' / 'ceph.jpg'),
-                cv2.imread(f'{synthetic_root}/images/test_0002.png'))
+    cv2.imwrite(
+        str(tmp_path / 'p1' / 'ceph.jpg'),
+        cv2.imread(f'{synthetic_root}/images/test_0002.png'))
     out = tmp_path / 'out'
-    assert run(config, checkpoint,
-               [tmp_path / 'p1', tmp_path / 'p2'], out) == 0
+    assert run(config, checkpoint, [tmp_path / 'p1', tmp_path / 'p2'],
+               out) == 0
     for name in ('p1/IM0001', 'p2/IM0001', 'p2/IM0002', 'p1/ceph_png',
                  'p1/ceph_jpg'):
         record = json.load(open(out / f'{name}.json'))
         assert osp.exists(out / f'{name}_overlay.png')
         assert record['image'].endswith(
-            name.replace('_png', '.png').replace('_jpg', '.jpg')
-            .replace('IM0001', 'IM0001.dcm'))
+            name.replace('_png', '.png').replace('_jpg', '.jpg').replace(
+                'IM0001', 'IM0001.dcm'))
     rows = list(csv.DictReader(open(out / 'landmarks.csv')))
     assert len(rows) == 5
     printed = capsys.readouterr().out
@@ -115,18 +125,25 @@ def test_equal_names_never_overwrite_each_other(tiny_checkpoint,
     assert '1 not images, left out' in printed and 'notes.txt' in printed
 
 
-def test_bad_spacing_tag_costs_that_file_its_mm_only(
-        tiny_checkpoint, synthetic_root, tmp_path, capsys):
+def test_bad_spacing_tag_costs_that_file_its_mm_only(tiny_checkpoint,
+                                                     synthetic_root, tmp_path,
+                                                     capsys):
     from ..dicom_files import write_dicom
     config, checkpoint = tiny_checkpoint
     grey = cv2.imread(f'{synthetic_root}/images/test_0000.png',
                       cv2.IMREAD_GRAYSCALE)
     images = tmp_path / 'in'
     images.mkdir()
-    bad = write_dicom(images / 'bad.dcm', grey.astype(np.uint16) * 257,
-                      window=(32767.5, 65535), PixelSpacing='0.1')
-    write_dicom(images / 'good.dcm', grey.astype(np.uint16) * 257,
-                window=(32767.5, 65535), pixel_spacing=(0.2, 0.2))
+    bad = write_dicom(
+        images / 'bad.dcm',
+        grey.astype(np.uint16) * 257,
+        window=(32767.5, 65535),
+        PixelSpacing='0.1')
+    write_dicom(
+        images / 'good.dcm',
+        grey.astype(np.uint16) * 257,
+        window=(32767.5, 65535),
+        pixel_spacing=(0.2, 0.2))
     out = tmp_path / 'out'
     with pytest.warns(UserWarning, match='PixelSpacing'):
         assert run(config, checkpoint, [images], out) == 0
@@ -158,11 +175,12 @@ def test_landmarks_outside_the_image_are_flagged(tiny_checkpoint,
         if not (-0.5 <= lm['x_px'] <= 1999.5 and -0.5 <= lm['y_px'] <= 59.5)
     ]
     assert outside  # the model puts most of them on the padding
-    assert outside == [lm['name'] for lm in record['landmarks']
-                       if 'outside_image' in lm['flags']]
+    assert outside == [
+        lm['name'] for lm in record['landmarks']
+        if 'outside_image' in lm['flags']
+    ]
     row, = csv.DictReader(open(out / 'landmarks.csv'))
-    assert all(f'{name} (outside_image' in row['flagged']
-               for name in outside)
+    assert all(f'{name} (outside_image' in row['flagged'] for name in outside)
 
 
 def test_flags_of_hand_made_landmarks():
@@ -170,6 +188,7 @@ def test_flags_of_hand_made_landmarks():
     points = np.array([[0., 0.], [-0.6, 5.], [9.4, 4.], [5., 10.],
                        [np.nan, 1.], [3., 3.]])
     scores = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.])
-    assert landmark_flags(points, scores, (10, 10)) == [
-        [], ['outside_image'], [], ['outside_image'], ['outside_image'],
-        ['no_peak']]
+    assert landmark_flags(points, scores, (10, 10)) == [[], ['outside_image'],
+                                                        [], ['outside_image'],
+                                                        ['outside_image'],
+                                                        ['no_peak']]

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from hyatt_mmpose.apis import testing, training
-
 from ..utils import tiny_config
 
 
@@ -23,8 +22,9 @@ def trained(synthetic_root, tmp_path_factory):
 def test_resume_continues_from_the_saved_epoch(trained):
     config, _, work = trained
     training.main([
-        config, '--work-dir', str(work / 'run'), '--resume',
-        '--cfg-options', 'train_cfg.max_epochs=2'
+        config, '--work-dir',
+        str(work / 'run'), '--resume', '--cfg-options',
+        'train_cfg.max_epochs=2'
     ])
     with open(work / 'run' / 'last_checkpoint') as f:
         assert f.read().strip().endswith('epoch_2.pth')
@@ -34,8 +34,8 @@ def test_out_metrics_equal_those_recomputed_from_dump(trained):
     config, checkpoint, work = trained
     out, dump = str(work / 'metrics.json'), str(work / 'preds.pkl')
     testing.main([
-        config, checkpoint, '--work-dir', str(work / 'test'), '--out', out,
-        '--dump', dump
+        config, checkpoint, '--work-dir',
+        str(work / 'test'), '--out', out, '--dump', dump
     ])
     with open(out) as f:
         metrics = json.load(f)
@@ -52,25 +52,28 @@ def test_out_metrics_equal_those_recomputed_from_dump(trained):
     assert metrics['MRE'] == pytest.approx(errors.mean())
     assert metrics['MRE_std'] == pytest.approx(errors.std())
     for t in (2.0, 2.5, 3.0, 4.0):
-        assert metrics[f'SDR_{t}mm'] == pytest.approx(
-            100 * np.mean(errors <= t))
+        assert metrics[f'SDR_{t}mm'] == pytest.approx(100 *
+                                                      np.mean(errors <= t))
 
 
-def test_two_test_splits_are_reported_together_and_each(trained,
-                                                        synthetic_root):
+def test_two_test_splits_are_reported_together_and_each(
+        trained, synthetic_root):
     from mmengine.config import Config
     config, checkpoint, work = trained
     cfg = Config.fromfile(config)
     parts = []
     for split in ('val', 'test'):
-        part = dict(cfg.test_dataloader.dataset, split=split,
-                    ann_file=f'annotations/{split}.json')
+        part = dict(
+            cfg.test_dataloader.dataset,
+            split=split,
+            ann_file=f'annotations/{split}.json')
         parts.append(part)
     cfg.test_dataloader.dataset = dict(type='ConcatDataset', datasets=parts)
     two = str(work / 'two_splits.py')
     cfg.dump(two)
     metrics = testing.main(
-        [two, checkpoint, '--work-dir', str(work / 'test2')])
+        [two, checkpoint, '--work-dir',
+         str(work / 'test2')])
     # Four images of 19 landmarks in each split: the overall MRE is the
     # mean of the two.
     assert metrics['MRE'] == pytest.approx(
@@ -87,8 +90,9 @@ def other_configs_checkpoint(config: str, path: str) -> str:
     other = Config.fromfile(config)
     other.model.backbone.arch.widths = [16, 32, 48, 64, 128]
     torch.save(
-        dict(meta=dict(epoch=1, experiment_name='wider'),
-             state_dict=MODELS.build(other.model).state_dict()), path)
+        dict(
+            meta=dict(epoch=1, experiment_name='wider'),
+            state_dict=MODELS.build(other.model).state_dict()), path)
     return path
 
 
@@ -99,8 +103,10 @@ def test_checkpoint_of_another_config_is_refused_before_testing(trained):
     out, dump = work / 'refused.json', work / 'refused.pkl'
     with pytest.raises(CheckpointMismatchError) as err:
         testing.main([
-            config, other, '--work-dir', str(work / 'refused'), '--out',
-            str(out), '--dump', str(dump)
+            config, other, '--work-dir',
+            str(work / 'refused'), '--out',
+            str(out), '--dump',
+            str(dump)
         ])
     assert f'"{other}"' in str(err.value)
     assert f'config "{config}"' in str(err.value)

@@ -26,4 +26,3 @@ def test_a_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
             raise RuntimeError('crash while writing')
     assert path.read_text() == 'old'
     assert os.listdir(tmp_path) == ['out.csv']
-

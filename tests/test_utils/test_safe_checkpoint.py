@@ -21,8 +21,8 @@ from hyatt_mmpose.utils import SAFE_GLOBALS, UnsafeCheckpointError
 # orders, flexible sizes and datetime units.
 DTYPES = [
     '?', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', '>i4', 'f2', 'f4',
-    'f8', '>f8', 'g', 'c8', 'c16', 'G', 'U7', 'S7', 'M8[D]', 'M8[ms]',
-    'm8[s]', 'm8'
+    'f8', '>f8', 'g', 'c8', 'c16', 'G', 'U7', 'S7', 'M8[D]', 'M8[ms]', 'm8[s]',
+    'm8'
 ]
 
 
@@ -64,8 +64,10 @@ def pickled_globals(path: str) -> set:
         name = next(n for n in archive.namelist() if n.endswith('data.pkl'))
         ops = pickletools.genops(archive.read(name))
         # Protocol 2 writes some names as Python 2 did (__builtin__).
-        return {arg.replace(' ', '.').replace('__builtin__.', 'builtins.')
-                for op, arg, _ in ops if op.name == 'GLOBAL'}
+        return {
+            arg.replace(' ', '.').replace('__builtin__.', 'builtins.')
+            for op, arg, _ in ops if op.name == 'GLOBAL'
+        }
 
 
 def message_hub(name: str) -> dict:
@@ -99,9 +101,14 @@ def mmengine_checkpoint(dataset_meta: dict) -> dict:
     ]
     return dict(
         meta=dict(
-            epoch=2, iter=8, cfg='model = dict()', seed=np.int64(7),
-            experiment_name='tiny_20250101_000000', time='...',
-            mmengine_version='0.10.7', dataset_meta=dataset_meta),
+            epoch=2,
+            iter=8,
+            cfg='model = dict()',
+            seed=np.int64(7),
+            experiment_name='tiny_20250101_000000',
+            time='...',
+            mmengine_version='0.10.7',
+            dataset_meta=dataset_meta),
         state_dict=model.state_dict(),
         message_hub=message_hub('test_safe_checkpoint'),
         optimizer=optimizer.state_dict(),
@@ -141,11 +148,15 @@ def test_every_registered_datasets_metainfo_loads(tmp_path):
         for name, cls in DATASETS.module_dict.items()
         if getattr(cls, 'METAINFO', None)
     }
-    assert {'ISBI2015Dataset', 'AarizDataset', 'HandXrayDataset',
-            'CLDetection2023Dataset', 'CephAdoAduDataset', 'PelvisDataset',
-            'SyntheticLandmarkDataset', 'CocoDataset'} <= metas.keys()
+    assert {
+        'ISBI2015Dataset', 'AarizDataset', 'HandXrayDataset',
+        'CLDetection2023Dataset', 'CephAdoAduDataset', 'PelvisDataset',
+        'SyntheticLandmarkDataset', 'CocoDataset'
+    } <= metas.keys()
     assert set(ours.__all__) & metas.keys() == {
-        n for n in ours.__all__ if getattr(getattr(ours, n), 'METAINFO', 0)}
+        n
+        for n in ours.__all__ if getattr(getattr(ours, n), 'METAINFO', 0)
+    }
     refused = []
     for name, meta in metas.items():
         path = save(mmengine_checkpoint(meta), tmp_path / f'{name}.pth')
@@ -180,20 +191,21 @@ def test_whole_mmengine_checkpoint_loads_and_resumes_state(tmp_path):
     assert hub.get_info('eta') == 12.5
 
 
-def test_plain_mmengine_history_buffer_with_getattr_loads(tmp_path,
-                                                         monkeypatch):
+def test_plain_mmengine_history_buffer_with_getattr_loads(
+        tmp_path, monkeypatch):
     """Plain mmengine pickles HistoryBuffer's statistics methods, which
     protocol 2 writes as getattr(HistoryBuffer, name)."""
 
     def mmengine_getstate(self):
-        return dict(self.__dict__, statistics_methods=dict(
-            self._statistics_methods))
+        return dict(
+            self.__dict__, statistics_methods=dict(self._statistics_methods))
 
     monkeypatch.setattr(HistoryBuffer, '__getstate__', mmengine_getstate)
     buffer = HistoryBuffer()
     buffer.update(2.0)
-    path = save(dict(message_hub=dict(log_scalars=dict(loss=buffer))),
-                tmp_path / 'plain.pth')
+    path = save(
+        dict(message_hub=dict(log_scalars=dict(loss=buffer))),
+        tmp_path / 'plain.pth')
     assert 'builtins.getattr' in pickled_globals(path)
     loaded = _load_checkpoint(path, map_location='cpu')
     assert loaded['message_hub']['log_scalars']['loss'].statistics(
@@ -255,27 +267,33 @@ def structured_array():
     return np.zeros(2, dtype=[('a', 'i4'), ('b', 'f8')])
 
 
-@pytest.mark.parametrize('make, name', [
-    (lambda m: Reduces(os.system, f'touch {m}'),
-     f'{os.system.__module__}.system'),
-    (lambda m: Reduces(eval, f'open("{m}", "w")'), 'builtins.eval'),
-    (lambda m: Reduces(exec, f'open("{m}", "w")'), 'builtins.exec'),
-    (lambda m: Reduces(subprocess.Popen, ['touch', m]), 'subprocess.Popen'),
-    (lambda m: Reduces(getattr, np.ndarray, 'tofile'),
-     "builtins.getattr (called as getattr(<class 'numpy.ndarray'>, "
-     "'tofile'))"),
-    (lambda m: Reduces(getattr, HistoryBuffer, '__init__'),
-     'builtins.getattr'),
-    (lambda m: Reduces(getattr, [HistoryBuffer], 'min'), 'builtins.getattr'),
-    (lambda m: Reduces(getattr, HistoryBuffer, np.array(['min', 'max'])),
-     'builtins.getattr'),
-    (lambda m: argparse.Namespace(lr=0.1), 'argparse.Namespace'),
-    (lambda m: object_dtype_array(), 'numpy.dtypes.ObjectDType'),
-    (lambda m: structured_array(), 'numpy.dtypes.VoidDType'),
-    (lambda m: np.rec.array(structured_array()), 'numpy.recarray'),
-], ids=['os.system', 'eval', 'exec', 'Popen', 'getattr', 'getattr_hb',
+@pytest.mark.parametrize(
+    'make, name', [
+        (lambda m: Reduces(os.system, f'touch {m}'),
+         f'{os.system.__module__}.system'),
+        (lambda m: Reduces(eval, f'open("{m}", "w")'), 'builtins.eval'),
+        (lambda m: Reduces(exec, f'open("{m}", "w")'), 'builtins.exec'),
+        (lambda m: Reduces(subprocess.Popen, ['touch', m]),
+         'subprocess.Popen'),
+        (lambda m: Reduces(getattr, np.ndarray, 'tofile'),
+         "builtins.getattr (called as getattr(<class 'numpy.ndarray'>, "
+         "'tofile'))"),
+        (lambda m: Reduces(getattr, HistoryBuffer, '__init__'),
+         'builtins.getattr'),
+        (lambda m: Reduces(getattr, [HistoryBuffer], 'min'),
+         'builtins.getattr'),
+        (lambda m: Reduces(getattr, HistoryBuffer, np.array(['min', 'max'])),
+         'builtins.getattr'),
+        (lambda m: argparse.Namespace(lr=0.1), 'argparse.Namespace'),
+        (lambda m: object_dtype_array(), 'numpy.dtypes.ObjectDType'),
+        (lambda m: structured_array(), 'numpy.dtypes.VoidDType'),
+        (lambda m: np.rec.array(structured_array()), 'numpy.recarray'),
+    ],
+    ids=[
+        'os.system', 'eval', 'exec', 'Popen', 'getattr', 'getattr_hb',
         'getattr_list', 'getattr_array', 'Namespace', 'object_array',
-        'structured_array', 'recarray'])
+        'structured_array', 'recarray'
+    ])
 def test_hostile_globals_are_refused_naming_global_and_file(
         make, name, tmp_path):
     marker = str(tmp_path / 'ran')

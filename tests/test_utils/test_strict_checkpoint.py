@@ -8,9 +8,7 @@ import torch
 from mmpose.registry import MODELS
 
 from hyatt_mmpose.apis import predict_files
-from hyatt_mmpose.utils import (CheckpointMismatchError,
-                                load_checkpoint_strict)
-
+from hyatt_mmpose.utils import CheckpointMismatchError, load_checkpoint_strict
 from ..utils import REPO_ROOT, tiny_config
 
 
@@ -64,8 +62,10 @@ def test_wrapped_model_keys_load(tiny, tmp_path):
     """Weights saved from a DDP-wrapped model start with 'module.'."""
     _, cfg = tiny
     trained = build(cfg, 1).state_dict()
-    path = save_checkpoint({f'module.{k}': v for k, v in trained.items()},
-                           tmp_path / 'wrapped.pth')
+    path = save_checkpoint({
+        f'module.{k}': v
+        for k, v in trained.items()
+    }, tmp_path / 'wrapped.pth')
     model = build(cfg, 2)
     load_checkpoint_strict(model, path)
     assert_same_weights(model, trained)
@@ -95,7 +95,8 @@ def test_other_configs_checkpoint_is_refused_and_nothing_loaded(
         tiny, tmp_path):
     config, cfg = tiny
     path = save_checkpoint(
-        build(other_config(cfg), 1).state_dict(), tmp_path / 'other.pth',
+        build(other_config(cfg), 1).state_dict(),
+        tmp_path / 'other.pth',
         run='wider_20250101_000000')
     model = build(cfg, 2)
     before = copy.deepcopy(model.state_dict())
@@ -139,8 +140,9 @@ def test_checkpoint_of_another_architecture_is_refused(tiny, tmp_path):
                  'td-hm_hrnet-w32_isbi2015-cpu-256x320.py'))
     path = save_checkpoint(
         build(hrnet, 0).state_dict(), tmp_path / 'hrnet.pth')
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'missing keys(.|\n)*unexpected keys'):
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'missing keys(.|\n)*unexpected keys'):
         load_checkpoint_strict(build(cfg, 2), path)
 
 
@@ -156,11 +158,12 @@ def test_predictor_and_predict_tool_refuse_other_configs_checkpoint(
     with pytest.raises(CheckpointMismatchError, match=config):
         predict_files.main([
             config, other, f'{synthetic_root}/images/test_0000.png',
-            '--out-dir', str(out)
+            '--out-dir',
+            str(out)
         ])
     assert not out.exists() or not any(out.iterdir())
     # The checkpoint of this config still works.
     fits = save_checkpoint(build(cfg, 1).state_dict(), tmp_path / 'fits.pth')
-    result = LandmarkPredictor(config, fits).predict(
-        f'{synthetic_root}/images/test_0000.png')[0]
+    result = LandmarkPredictor(
+        config, fits).predict(f'{synthetic_root}/images/test_0000.png')[0]
     assert result['landmarks_px'].shape == (19, 2)

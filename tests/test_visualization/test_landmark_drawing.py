@@ -1,8 +1,7 @@
 import numpy as np
 
 from hyatt_mmpose.visualization import draw_landmarks
-from hyatt_mmpose.visualization.landmark_drawing import (GT_COLOUR,
-                                                         PRED_COLOUR)
+from hyatt_mmpose.visualization.landmark_drawing import GT_COLOUR, PRED_COLOUR
 
 
 def test_points_are_drawn_in_their_colours_and_input_kept():

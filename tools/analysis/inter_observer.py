@@ -12,15 +12,16 @@ from hyatt_mmpose.evaluation import score_inter_observer
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('root', help='the ISBI 2015 root')
-    parser.add_argument('--split', default='Test1Data',
-                        choices=['TrainingData', 'Test1Data', 'Test2Data'])
-    parser.add_argument('--pred', default='junior',
-                        choices=['junior', 'senior'])
+    parser.add_argument(
+        '--split',
+        default='Test1Data',
+        choices=['TrainingData', 'Test1Data', 'Test2Data'])
+    parser.add_argument(
+        '--pred', default='junior', choices=['junior', 'senior'])
     args = parser.parse_args()
     truth = 'senior' if args.pred == 'junior' else 'junior'
     try:
-        metrics = score_inter_observer(args.root, args.split, args.pred,
-                                       truth)
+        metrics = score_inter_observer(args.root, args.split, args.pred, truth)
     except ConversionError as err:
         raise SystemExit(f'error: {err}')
     print(f'{args.pred} against {truth}, {args.split}')

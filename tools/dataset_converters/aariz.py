@@ -24,17 +24,16 @@ def main(argv=None):
         epilog=__doc__.split('\n', 2)[2])
     parser.add_argument('root')
     parser.add_argument('--out-dir', help='default: ROOT/annotations')
-    parser.add_argument('--ground-truth', default='mean',
-                        choices=['mean', 'senior', 'junior'])
-    parser.add_argument('--spacing-csv',
-                        help='default: ROOT/cephalogram_machine_mappings.csv')
+    parser.add_argument(
+        '--ground-truth', default='mean', choices=['mean', 'senior', 'junior'])
+    parser.add_argument(
+        '--spacing-csv', help='default: ROOT/cephalogram_machine_mappings.csv')
     parser.add_argument('--skip-bad', action='store_true')
     parser.add_argument('--overwrite', action='store_true')
     args = parser.parse_args(argv)
     try:
         counts = convert_aariz(args.root, args.out_dir, args.ground_truth,
-                               args.spacing_csv, args.skip_bad,
-                               args.overwrite)
+                               args.spacing_csv, args.skip_bad, args.overwrite)
     except (ConversionError, FileExistsError) as err:
         sys.exit(f'error: {err}')
     print(format_counts(counts))

@@ -34,9 +34,10 @@ def main(argv=None):
     parser.add_argument('--overwrite', action='store_true')
     args = parser.parse_args(argv)
     try:
-        counts = convert_cldetection2023(
-            args.stack, args.gt_json, args.out_root, args.val_size,
-            args.test_size, args.seed, args.skip_bad, args.overwrite)
+        counts = convert_cldetection2023(args.stack, args.gt_json,
+                                         args.out_root, args.val_size,
+                                         args.test_size, args.seed,
+                                         args.skip_bad, args.overwrite)
     except (ConversionError, FileExistsError) as err:
         sys.exit(f'error: {err}')
     print(format_counts(counts))

@@ -29,8 +29,10 @@ def main(argv=None):
     parser.add_argument('--test-fraction', type=float, default=0.2)
     parser.add_argument('--seed', type=int, default=0)
     for split in SPLITS:
-        parser.add_argument(f'--{split}-ids', metavar='FILE',
-                            help=f'ids of the {split} split, one per line')
+        parser.add_argument(
+            f'--{split}-ids',
+            metavar='FILE',
+            help=f'ids of the {split} split, one per line')
     parser.add_argument('--skip-bad', action='store_true')
     parser.add_argument('--overwrite', action='store_true')
     args = parser.parse_args(argv)

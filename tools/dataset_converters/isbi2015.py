@@ -14,8 +14,7 @@ import argparse
 import sys
 
 from hyatt_mmpose.datasets.converters import (ConversionError,
-                                              convert_isbi2015,
-                                              format_counts)
+                                              convert_isbi2015, format_counts)
 
 
 def main(argv=None):
@@ -23,21 +22,24 @@ def main(argv=None):
         description=__doc__.split('\n')[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__.split('\n', 2)[2])
-    parser.add_argument('root', help='the ISBI 2015 root (RawImage, '
-                        'AnnotationsByMD)')
+    parser.add_argument(
+        'root', help='the ISBI 2015 root (RawImage, '
+        'AnnotationsByMD)')
     parser.add_argument('--out-dir', help='default: ROOT/annotations')
-    parser.add_argument('--ground-truth', default='mean',
-                        choices=['mean', 'senior', 'junior'])
+    parser.add_argument(
+        '--ground-truth', default='mean', choices=['mean', 'senior', 'junior'])
     parser.add_argument('--val-size', type=int, default=20)
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--skip-bad', action='store_true',
-                        help='leave bad entries out and list them')
+    parser.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help='leave bad entries out and list them')
     parser.add_argument('--overwrite', action='store_true')
     args = parser.parse_args(argv)
     try:
-        counts = convert_isbi2015(args.root, args.out_dir,
-                                  args.ground_truth, args.val_size,
-                                  args.seed, args.skip_bad, args.overwrite)
+        counts = convert_isbi2015(args.root, args.out_dir, args.ground_truth,
+                                  args.val_size, args.seed, args.skip_bad,
+                                  args.overwrite)
     except (ConversionError, FileExistsError) as err:
         sys.exit(f'error: {err}')
     print(format_counts(counts))

@@ -82,7 +82,9 @@ def read_spacings(path: str) -> Dict[str, float]:
                 f'{where}: only {len(row)} of the header\'s {len(columns)} '
                 'cells')
         spacings[row[id_col]] = to_number(
-            row[size_col], where, f'pixel size ({columns[size_col]})',
+            row[size_col],
+            where,
+            f'pixel size ({columns[size_col]})',
             positive=True)
     return spacings
 
@@ -109,8 +111,7 @@ def read_aariz_points(path: str) -> np.ndarray:
         with entry_errors(where, expected):
             value = mark['value']
             points.append([
-                to_number(value[axis], where, f'value.{axis}')
-                for axis in 'xy'
+                to_number(value[axis], where, f'value.{axis}') for axis in 'xy'
             ])
     return np.array(points, dtype=np.float64).reshape(-1, 2)
 
@@ -156,7 +157,8 @@ def convert_aariz(root: str,
             stem = osp.splitext(osp.basename(image))[0]
             try:
                 doctors = {
-                    who: read_aariz_points(
+                    who:
+                    read_aariz_points(
                         osp.join(split_dir, LANDMARK_DIR,
                                  f'{who.capitalize()} Orthodontists',
                                  f'{stem}.json'))

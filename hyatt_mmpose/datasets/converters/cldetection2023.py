@@ -73,17 +73,19 @@ def read_landmarks(path: str) -> Dict[int, Tuple[np.ndarray, float]]:
         with entry_errors(where, expected):
             x, y, index = p['point']
             name, scale = p['name'], p['scale']
-        index = to_number(index, where, 'point[2] (slice)', integer=True,
-                          positive=True)
+        index = to_number(
+            index, where, 'point[2] (slice)', integer=True, positive=True)
         entry = by_slice.setdefault(index, dict(points={}, spacing=None))
-        entry['points'][to_number(name, where, 'name', integer=True)] = (
-            to_number(x, where, 'point[0] (x)'),
-            to_number(y, where, 'point[1] (y)'))
+        entry['points'][to_number(
+            name, where, 'name',
+            integer=True)] = (to_number(x, where, 'point[0] (x)'),
+                              to_number(y, where, 'point[1] (y)'))
         entry['spacing'] = to_number(scale, where, 'scale', positive=True)
     return {
-        index: (np.array([e['points'].get(k, (np.nan, np.nan))
-                          for k in range(1, NUM_LANDMARKS + 1)]),
-                e['spacing'])
+        index: (np.array([
+            e['points'].get(k, (np.nan, np.nan))
+            for k in range(1, NUM_LANDMARKS + 1)
+        ]), e['spacing'])
         for index, e in by_slice.items()
     }
 
@@ -117,8 +119,10 @@ def convert_cldetection2023(stack: str,
         FileExistsError: If an output exists, unless ``overwrite``.
     """
     ann_dir = osp.join(out_root, 'annotations')
-    outputs = {s: osp.join(ann_dir, f'{s}.json')
-               for s in ('train', 'val', 'test')}
+    outputs = {
+        s: osp.join(ann_dir, f'{s}.json')
+        for s in ('train', 'val', 'test')
+    }
     check_outputs_free(list(outputs.values()), overwrite)
     landmarks = read_landmarks(gt_json)
     os.makedirs(osp.join(out_root, 'images'), exist_ok=True)
@@ -140,8 +144,8 @@ def convert_cldetection2023(stack: str,
         cv2.imwrite(path, image)
         points, spacing = landmarks.get(index, (np.zeros((0, 2)), None))
         records.append(
-            LandmarkRecord(index, rel, points,
-                           f'{gt_json} (slice {index})', spacing))
+            LandmarkRecord(index, rel, points, f'{gt_json} (slice {index})',
+                           spacing))
     good, bad = validate(records, out_root, NUM_LANDMARKS, skip_bad)
     parts = seeded_split(good, dict(val=val_size, test=test_size), seed)
     names = landmark_names('cldetection2023')

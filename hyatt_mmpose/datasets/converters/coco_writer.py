@@ -71,8 +71,7 @@ def write_coco(path: str, items: Sequence[Tuple[LandmarkRecord, int, int]],
     images: List[dict] = []
     annotations: List[dict] = []
     for rec, w, h in items:
-        image = dict(id=rec.img_id, file_name=rec.file_name, width=w,
-                     height=h)
+        image = dict(id=rec.img_id, file_name=rec.file_name, width=w, height=h)
         if rec.pixel_spacing is not None:
             image['pixel_spacing'] = rec.pixel_spacing
         images.append(image)

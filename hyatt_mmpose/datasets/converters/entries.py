@@ -56,8 +56,8 @@ def to_number(value,
     Raises:
         ConversionError: Naming ``where`` and ``field``, if it is not one.
     """
-    kind = ('positive ' if positive else '') + (
-        'whole number' if integer else 'number')
+    kind = ('positive ' if positive else '') + ('whole number'
+                                                if integer else 'number')
     message = f'{where}: {field} must be a {kind}, got {value!r}'
     try:
         # float(True) is 1.0: a JSON true is no coordinate.

@@ -102,14 +102,18 @@ def write_metainfo(path: str, names: Sequence[str]) -> None:
         path (str): The ``.py`` file.
         names (Sequence[str]): The landmark names, in order.
     """
-    lines = ['dataset_info = dict(', "    dataset_name='custom',",
-             '    paper_info=dict(),', '    keypoint_info={']
+    lines = [
+        'dataset_info = dict(', "    dataset_name='custom',",
+        '    paper_info=dict(),', '    keypoint_info={'
+    ]
     for i, name in enumerate(names):
         lines.append(f'        {i}: dict(name={name!r}, id={i}, '
                      "color=[255, 0, 0], type='', swap=''),")
-    lines += ['    },', '    skeleton_info={},',
-              f'    joint_weights=[1.0] * {len(names)},',
-              f'    sigmas=[0.025] * {len(names)})']
+    lines += [
+        '    },', '    skeleton_info={},',
+        f'    joint_weights=[1.0] * {len(names)},',
+        f'    sigmas=[0.025] * {len(names)})'
+    ]
     with atomic_write(path) as f:
         f.write('\n'.join(lines) + '\n')
 

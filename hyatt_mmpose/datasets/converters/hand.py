@@ -73,16 +73,15 @@ def read_ids(path: str) -> List[int]:
     ]
 
 
-def convert_hand(
-        root: str,
-        out_dir: Optional[str] = None,
-        csv_path: Optional[str] = None,
-        val_fraction: float = 0.1,
-        test_fraction: float = 0.2,
-        seed: int = 0,
-        id_lists: Optional[Dict[str, str]] = None,
-        skip_bad: bool = False,
-        overwrite: bool = False) -> Tuple[Dict[str, int], List[int]]:
+def convert_hand(root: str,
+                 out_dir: Optional[str] = None,
+                 csv_path: Optional[str] = None,
+                 val_fraction: float = 0.1,
+                 test_fraction: float = 0.2,
+                 seed: int = 0,
+                 id_lists: Optional[Dict[str, str]] = None,
+                 skip_bad: bool = False,
+                 overwrite: bool = False) -> Tuple[Dict[str, int], List[int]]:
     """Writes train, val and test JSON, image paths relative to ``root``.
 
     Args:
@@ -134,8 +133,9 @@ def convert_hand(
         good.sort(key=lambda item: item[0].img_id)
         parts = seeded_split(
             good,
-            dict(val=int(round(val_fraction * len(good))),
-                 test=int(round(test_fraction * len(good)))), seed)
+            dict(
+                val=int(round(val_fraction * len(good))),
+                test=int(round(test_fraction * len(good)))), seed)
     names = landmark_names('hand')
     for split in SPLITS:
         write_coco(outputs[split], parts[split], names, 'hand')

@@ -24,8 +24,8 @@ from .text_files import read_point_lines
 
 NUM_LANDMARKS = 19
 SPACING_MM = 0.1
-SPLITS = (('TrainingData', 'train'), ('Test1Data', 'test1'),
-          ('Test2Data', 'test2'))
+SPLITS = (('TrainingData', 'train'), ('Test1Data', 'test1'), ('Test2Data',
+                                                              'test2'))
 OUTPUTS = ('train', 'val', 'test1', 'test2')
 
 
@@ -75,7 +75,8 @@ def read_records(
             try:
                 img_id = to_number(stem, image, 'image name', integer=True)
                 doctors = {
-                    who: read_isbi2015_points(
+                    who:
+                    read_isbi2015_points(
                         osp.join(ann_dir, f'400_{who}', f'{stem}.txt'))
                     for who in ('senior', 'junior')
                 }

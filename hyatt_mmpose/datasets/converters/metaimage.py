@@ -12,9 +12,15 @@ from .entries import to_number
 from .errors import ConversionError
 from .text_files import open_input
 
-META_TYPES = dict(MET_UCHAR=np.uint8, MET_CHAR=np.int8, MET_USHORT=np.uint16,
-                  MET_SHORT=np.int16, MET_UINT=np.uint32, MET_INT=np.int32,
-                  MET_FLOAT=np.float32, MET_DOUBLE=np.float64)
+META_TYPES = dict(
+    MET_UCHAR=np.uint8,
+    MET_CHAR=np.int8,
+    MET_USHORT=np.uint16,
+    MET_SHORT=np.int16,
+    MET_UINT=np.uint32,
+    MET_INT=np.int32,
+    MET_FLOAT=np.float32,
+    MET_DOUBLE=np.float64)
 
 
 def read_header(path: str) -> Tuple[Dict[str, Tuple[str, int]], int]:
@@ -94,8 +100,10 @@ def header_ints(fields: dict,
     """
     value = header_field(fields, key, path, default)
     where = f'{path}:{fields[key][1]}' if key in fields else path
-    numbers = [to_number(v, where, key, integer=True, positive=True)
-               for v in value.split()]
+    numbers = [
+        to_number(v, where, key, integer=True, positive=True)
+        for v in value.split()
+    ]
     if not numbers:
         raise ConversionError(f'{where}: {key} is empty')
     return numbers
@@ -158,7 +166,6 @@ def iter_slices(path: str) -> Iterator[np.ndarray]:
                 except zlib.error as err:
                     raise ConversionError(
                         f'{source}: compressed data is corrupt in slice '
-                        f'{index} ({err}); copy or download it again'
-                    ) from err
+                        f'{index} ({err}); copy or download it again') from err
             yield np.frombuffer(buffer[:slice_bytes], dtype).reshape(shape)
             buffer = buffer[slice_bytes:]

@@ -149,7 +149,8 @@ def read_json(path: str, what: str = 'JSON file'):
             f'({err.msg}); fix it there or write it again') from err
 
 
-def read_point_lines(path: str, count: int,
+def read_point_lines(path: str,
+                     count: int,
                      what: str = 'annotation file') -> np.ndarray:
     """The first ``count`` ``x,y`` lines of a text file, as ``(count, 2)``.
 

@@ -20,8 +20,7 @@ dataset_info = dict(
         8: dict(name='pelvis_8', id=8, color=[214, 50, 255], type='', swap=''),
         9: dict(name='pelvis_9', id=9, color=[255, 50, 173], type='', swap=''),
     },
-    skeleton_info={
-    },
+    skeleton_info={},
     joint_weights=[1.0] * 10,
     # Only for COCO-style OKS, which landmark metrics do not use.
     sigmas=[0.025] * 10)

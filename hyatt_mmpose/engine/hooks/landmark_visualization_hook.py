@@ -48,8 +48,7 @@ class LandmarkVisualizationHook(Hook):
             spacing = sample.metainfo.get('pixel_spacing')
             errors = landmark_errors(
                 pred, gt,
-                np.asarray(sample.gt_instances.keypoints_visible)[0],
-                spacing)
+                np.asarray(sample.gt_instances.keypoints_visible)[0], spacing)
             drawing = draw_landmarks(image, pred, gt, errors,
                                      'px' if spacing is None else 'mm')
             name = f'val_{osp.splitext(osp.basename(sample.img_path))[0]}'

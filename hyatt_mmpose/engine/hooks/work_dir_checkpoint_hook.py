@@ -107,5 +107,4 @@ class WorkDirCheckpointHook(CheckpointHook):
                     'its checkpoints (or copies of them here).')
             hub.update_info('keep_ckpt_ids', [])
         super().before_train(runner)
-        self.file_backend = _OwnDirOnly(self.file_backend, self,
-                                        runner.logger)
+        self.file_backend = _OwnDirOnly(self.file_backend, self, runner.logger)

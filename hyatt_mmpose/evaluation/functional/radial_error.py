@@ -3,7 +3,9 @@ from typing import Dict, Optional, Sequence, Tuple
 import numpy as np
 
 
-def landmark_errors(pred: np.ndarray, gt: np.ndarray, visible: np.ndarray,
+def landmark_errors(pred: np.ndarray,
+                    gt: np.ndarray,
+                    visible: np.ndarray,
                     spacing: Optional[np.ndarray] = None) -> np.ndarray:
     """Radial error of each landmark of one image.
 
@@ -22,8 +24,10 @@ def landmark_errors(pred: np.ndarray, gt: np.ndarray, visible: np.ndarray,
     return np.where(np.asarray(visible) > 0, errors, np.nan)
 
 
-def reference_spacing(gt: np.ndarray, visible: np.ndarray,
-                      landmarks: Tuple[int, int], mm: float,
+def reference_spacing(gt: np.ndarray,
+                      visible: np.ndarray,
+                      landmarks: Tuple[int, int],
+                      mm: float,
                       where: str = 'image') -> np.ndarray:
     """Isotropic ``[x, y]`` spacing that makes the ground-truth distance
     between two landmarks ``mm`` long (the hand protocol: the wrist width,
@@ -40,7 +44,8 @@ def reference_spacing(gt: np.ndarray, visible: np.ndarray,
     return np.full(2, mm / np.linalg.norm(gt[i] - gt[j]))
 
 
-def mre_sdr(errors: np.ndarray, thresholds: Sequence[float],
+def mre_sdr(errors: np.ndarray,
+            thresholds: Sequence[float],
             unit: str = 'mm') -> Dict[str, float]:
     """Mean radial error, its standard deviation and the successful
     detection rates (in %) of all errors that are not NaN.

@@ -1,9 +1,9 @@
 from typing import Callable, Dict, List
 
 
-def compute_per_split(results: List[dict],
-                      compute: Callable[[List[dict]], Dict[str, float]]
-                      ) -> Dict[str, float]:
+def compute_per_split(
+        results: List[dict],
+        compute: Callable[[List[dict]], Dict[str, float]]) -> Dict[str, float]:
     """Metrics over all results, and over each split when there are several.
 
     Results carry the ``split`` that :class:`LandmarkDataset` tags its

@@ -73,10 +73,14 @@ class BiFormer(BaseModule):
     """
 
     arch_zoo = {
-        'tiny': dict(depths=[2, 2, 8, 2], widths=[64, 128, 256, 512]),
-        'small': dict(depths=[4, 4, 18, 4], widths=[64, 128, 256, 512]),
-        'base': dict(depths=[4, 4, 18, 4], widths=[96, 192, 384, 768]),
-        'hyatt': dict(
+        'tiny':
+        dict(depths=[2, 2, 8, 2], widths=[64, 128, 256, 512]),
+        'small':
+        dict(depths=[4, 4, 18, 4], widths=[64, 128, 256, 512]),
+        'base':
+        dict(depths=[4, 4, 18, 4], widths=[96, 192, 384, 768]),
+        'hyatt':
+        dict(
             depths=[1, 1, 1, 1, 1],
             widths=[64, 128, 320, 512, 1024],
             n_wins=[16, 16, 16, 8, 8],
@@ -170,8 +174,7 @@ class BiFormer(BaseModule):
                 raise ValueError(f'out_indices {tuple(out_indices)} out of '
                                  f'range for {num_outputs} outputs')
         self.out_indices = [i % num_outputs for i in out_indices]
-        self._register_load_state_dict_pre_hook(
-            convert_official_biformer_keys)
+        self._register_load_state_dict_pre_hook(convert_official_biformer_keys)
         self._freeze_stages()
 
     @staticmethod

@@ -22,9 +22,11 @@ def convert_official_biformer_keys(state_dict, prefix, *args):
     is harmless for our own checkpoints. The official full-attention stage
     has no QKV bias; a zero bias, which computes the same, is added.
     """
-    official = [k for k in state_dict if k.startswith(prefix) and (
-        k[len(prefix):].startswith('downsample_layers.')
-        or '.attn.qkv.qkv.' in k or '.attn.wo.' in k)]
+    official = [
+        k for k in state_dict
+        if k.startswith(prefix) and (k[len(prefix):].startswith(
+            'downsample_layers.') or '.attn.qkv.qkv.' in k or '.attn.wo.' in k)
+    ]
     if not official:
         return
     for key in [k for k in state_dict if k.startswith(prefix)]:

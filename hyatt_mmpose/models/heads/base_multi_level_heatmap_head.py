@@ -36,8 +36,9 @@ class BaseMultiLevelHeatmapHead(BaseHead):
         init_cfg (dict | list[dict], optional): Initialization config.
 
     Raises:
-        ValueError: on repeated or unsorted strides, a codec or weight count that does
-            not match the levels, or an unknown ``combine``.
+        ValueError: on repeated or unsorted strides, a codec or weight
+            count that does not match the levels, or an unknown
+            ``combine``.
     """
 
     def __init__(self,
@@ -89,7 +90,8 @@ class BaseMultiLevelHeatmapHead(BaseHead):
         # (L, B, K): per level, the weights of the one instance per image.
         weights = torch.cat([
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
-        ], dim=1)
+        ],
+                            dim=1)
         losses = dict()
         for level, (pred, stride) in enumerate(zip(preds, self.strides)):
             target = torch.stack(
@@ -137,7 +139,9 @@ class BaseMultiLevelHeatmapHead(BaseHead):
             return preds, [PixelData(heatmaps=h) for h in finest]
         return preds
 
-    def flip_average(self, levels: List[Tensor], levels_flip: List[Tensor],
+    def flip_average(self,
+                     levels: List[Tensor],
+                     levels_flip: List[Tensor],
                      shift_heatmap=False) -> List[Tensor]:
         """Averages each level's heatmaps with those of the mirrored image,
         mirrored back and shifted as :meth:`predict` describes."""

@@ -75,8 +75,10 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
                  init_cfg: OptConfigType = None):
         if init_cfg is None:
             init_cfg = [
-                dict(type='Normal', layer=['Conv2d', 'ConvTranspose2d'],
-                     std=0.001),
+                dict(
+                    type='Normal',
+                    layer=['Conv2d', 'ConvTranspose2d'],
+                    std=0.001),
                 dict(type='Constant', layer='BatchNorm2d', val=1)
             ]
         super().__init__((4, 2, 1), decoder, loss, loss_weights, 'mean',
@@ -90,7 +92,11 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
                                            out_channels)
         self.deconv_s2 = nn.Sequential(
             nn.ConvTranspose2d(
-                fused_channels, feat_channels, 4, stride=2, padding=1,
+                fused_channels,
+                feat_channels,
+                4,
+                stride=2,
+                padding=1,
                 bias=False), nn.BatchNorm2d(feat_channels),
             nn.ReLU(inplace=True))
         self.level_s2 = _conv_relu_predict(feat_channels, feat_channels,
@@ -118,11 +124,10 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
             image, size=features_s2.shape[-2:], mode='nearest')
         heatmaps_s1 = F.interpolate(
             self.level_s1(
-                torch.cat([
-                    self.image_branch(image_s2), features_s2, heatmaps_s2
-                ], dim=1)),
+                torch.cat(
+                    [self.image_branch(image_s2), features_s2, heatmaps_s2],
+                    dim=1)),
             size=image.shape[-2:],
             mode='bilinear',
             align_corners=True)
         return [heatmaps_s4, heatmaps_s2, heatmaps_s1]
-

@@ -62,9 +62,9 @@ class MultiResolutionHeatmapHead(BaseMultiLevelHeatmapHead):
                              f'({len(strides)})')
         self.final_layers = nn.ModuleList(
             nn.Sequential(
-                nn.Conv2d(c, c, 3, padding=1, bias=False),
-                nn.BatchNorm2d(c), nn.ReLU(inplace=True),
-                nn.Conv2d(c, out_channels, 1)) for c in in_channels)
+                nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c),
+                nn.ReLU(inplace=True), nn.Conv2d(c, out_channels, 1))
+            for c in in_channels)
 
     def forward(self, feats: Tuple[Tensor, ...]) -> List[Tensor]:
         if len(feats) != len(self.final_layers):

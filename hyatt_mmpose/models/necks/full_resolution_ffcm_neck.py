@@ -78,8 +78,9 @@ class FullResolutionFFCMNeck(BaseModule):
             if finest <= in_strides[i] < fuse_stride
         ]
         for s in out_strides:
-            if s != fuse_stride and s not in [in_strides[i]
-                                              for i in self.corrections]:
+            if s != fuse_stride and s not in [
+                    in_strides[i] for i in self.corrections
+            ]:
                 raise ValueError(f'out stride {s} is neither fuse_stride '
                                  f'nor a finer input stride {in_strides}')
 
@@ -115,8 +116,7 @@ class FullResolutionFFCMNeck(BaseModule):
             x = y if x is None else _upsample_to(x, y) + y
         x = self.fuse_smooth(x)
         maps[self.in_strides[self.deep[0]]] = x
-        for i, lateral, smooth in zip(self.corrections,
-                                      self.correct_laterals,
+        for i, lateral, smooth in zip(self.corrections, self.correct_laterals,
                                       self.correct_smooths):
             y = lateral(inputs[i])
             x = smooth(_upsample_to(x, y) + y)

@@ -23,14 +23,20 @@ class AttentionResidualModule(nn.Module):
         - Output: ``(N, C_out, H, W)``
     """
 
-    def __init__(self, in_channels: int, out_channels: int,
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
                  reduction: int = 16):
         super().__init__()
         self.branch = nn.Sequential(
             nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False),
             nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True),
             nn.Conv2d(
-                out_channels, out_channels, 3, padding=2, dilation=2,
+                out_channels,
+                out_channels,
+                3,
+                padding=2,
+                dilation=2,
                 bias=False), nn.BatchNorm2d(out_channels),
             CBAM(out_channels, reduction))
         self.shortcut = nn.Conv2d(in_channels, out_channels, 3, padding=1)

@@ -38,7 +38,10 @@ class BiFormerBlock(nn.Module):
         # eps as in BiFormer: it keeps the attention from collapsing.
         self.norm1 = nn.LayerNorm(dim, eps=1e-6)
         self.attn = BiLevelRoutingAttention(
-            dim, num_heads=num_heads, n_win=n_win, topk=topk,
+            dim,
+            num_heads=num_heads,
+            n_win=n_win,
+            topk=topk,
             kv_per_win=kv_per_win)
         self.norm2 = nn.LayerNorm(dim, eps=1e-6)
         hidden = int(dim * mlp_ratio)

@@ -96,8 +96,8 @@ class BiLevelRoutingAttention(nn.Module):
         self.qkv = nn.Linear(dim, 3 * dim, bias=qkv_bias)
         self.proj = nn.Linear(dim, dim)
         self.lepe = nn.Conv2d(
-            dim, dim, side_dwconv, padding=side_dwconv // 2,
-            groups=dim) if side_dwconv > 0 else None
+            dim, dim, side_dwconv, padding=side_dwconv //
+            2, groups=dim) if side_dwconv > 0 else None
 
     @property
     def full_attention(self) -> bool:
@@ -128,8 +128,12 @@ class BiLevelRoutingAttention(nn.Module):
             v_sel = v_tok[batch, idx].reshape(N, R, topk * T, C)
             if mask is not None:
                 mask = mask[idx].reshape(N, R, topk * T)
-            out = self._attend(self._to_regions(q, rh, rw), k_sel, v_sel,
-                               mask, to_image=(rh, rw))
+            out = self._attend(
+                self._to_regions(q, rh, rw),
+                k_sel,
+                v_sel,
+                mask,
+                to_image=(rh, rw))
             if padded:  # (a full-size slice would still copy its gradient)
                 out = out[:, :H, :W]
         if self.lepe is not None:
@@ -183,8 +187,8 @@ class BiLevelRoutingAttention(nn.Module):
             return self._project(x_tok, 1), self._project(x_tok, 2), valid
         inside = x.new_ones(1, x.shape[1], x.shape[2], 1)
         valid = self._to_regions(inside, rh, rw)[0, ..., 0] > 0
-        return (self._to_regions(self._project(x, 1), rh, rw),
-                self._to_regions(v, rh, rw), valid)
+        return (self._to_regions(self._project(x, 1), rh,
+                                 rw), self._to_regions(v, rh, rw), valid)
 
     def route(self, x: Tensor) -> Tensor:
         """The regions each query region attends to, for inspection.

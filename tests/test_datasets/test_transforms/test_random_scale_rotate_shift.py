@@ -8,7 +8,6 @@ from mmpose.registry import TRANSFORMS
 from scipy import stats
 
 from hyatt_mmpose.datasets import RandomScaleRotateShift
-
 from ...utils import REPO_ROOT
 
 N = 20000
@@ -46,8 +45,9 @@ def test_draws_follow_the_released_distributions():
     # scale: N(1, 0.5) clipped to [0.5, 1.5], always
     at_limit, std = clipped_normal(0.5, 0.5)
     assert scale.min() == 0.5 and scale.max() == 1.5
-    close(np.mean((scale == 0.5) | (scale == 1.5)), at_limit,
-          np.sqrt(at_limit * (1 - at_limit) / N))
+    close(
+        np.mean((scale == 0.5) | (scale == 1.5)), at_limit,
+        np.sqrt(at_limit * (1 - at_limit) / N))
     close(scale.mean(), 1.0, std / np.sqrt(N))
     close(scale.std(), std, std / np.sqrt(2 * N))
     # rotation: N(0, 40) clipped to +-80 degrees, with probability 0.6
@@ -55,8 +55,9 @@ def test_draws_follow_the_released_distributions():
     close(len(rotated) / N, 0.6, np.sqrt(0.6 * 0.4 / N))
     at_limit, std = clipped_normal(40., 80.)
     assert np.abs(rotated).max() == 80.
-    close(np.mean(np.abs(rotated) == 80.), at_limit,
-          np.sqrt(at_limit * (1 - at_limit) / len(rotated)))
+    close(
+        np.mean(np.abs(rotated) == 80.), at_limit,
+        np.sqrt(at_limit * (1 - at_limit) / len(rotated)))
     close(rotated.std(), std, std / np.sqrt(2 * len(rotated)))
     # shift: uniform within +-15 % of the scaled box, per axis, always
     assert np.abs(shift).max() <= 0.15
@@ -82,10 +83,13 @@ def test_config_flips_with_the_released_probability():
     flipped = 0
     for _ in range(4000):
         out = flip(
-            dict(img=np.zeros((4, 6, 3), np.uint8), img_shape=(4, 6),
-                 bbox_center=np.array([[1., 2.]]),
-                 bbox=np.array([[0., 0., 2., 4.]]),
-                 keypoints=np.array([[[1., 2.]]]),
-                 keypoints_visible=np.ones((1, 1)), flip_indices=[0]))
+            dict(
+                img=np.zeros((4, 6, 3), np.uint8),
+                img_shape=(4, 6),
+                bbox_center=np.array([[1., 2.]]),
+                bbox=np.array([[0., 0., 2., 4.]]),
+                keypoints=np.array([[[1., 2.]]]),
+                keypoints_visible=np.ones((1, 1)),
+                flip_indices=[0]))
         flipped += bool(out['flip'])
     close(flipped / 4000, 0.4, np.sqrt(0.24 / 4000))

@@ -91,8 +91,7 @@ def test_frozen_stages_get_no_gradient():
     assert not model.embeds[0][1].training
     outs = model(torch.randn(2, 3, 64, 64))
     sum(o.sum() for o in outs).backward()
-    for module in (model.embeds[0], model.stages[1],
-                   model.arms[1]):
+    for module in (model.embeds[0], model.stages[1], model.arms[1]):
         assert all(p.grad is None for p in module.parameters())
     assert model.stages[2][0].attn.qkv.weight.grad is not None
 

@@ -5,9 +5,8 @@ import torch
 from mmpose.structures import PoseDataSample
 
 from hyatt_mmpose.models import BaseMultiLevelHeatmapHead
-
 from .test_multi_resolution_heatmap_head import (INPUT, POINTS, SIGMAS,
-                                                  STRIDES, codecs, encode)
+                                                 STRIDES, codecs, encode)
 
 
 class GivenHeatmaps(BaseMultiLevelHeatmapHead):
@@ -38,13 +37,16 @@ def test_flip_test_of_a_mirror_consistent_model(shift, offset):
     np.testing.assert_allclose(plain, POINTS, atol=0.1)
     for level, (stride, sigma) in enumerate(zip(STRIDES, SIGMAS)):
         one = GivenHeatmaps((stride, ), codecs((stride, ), (sigma, )))
-        pred = one.predict(
-            [rendered(POINTS, (stride, ), (sigma, )),
-             rendered(mirrored(POINTS), (stride, ), (sigma, ))],
-            [PoseDataSample()],
-            dict(flip_test=True, shift_heatmap=shift))[0].keypoints
-        np.testing.assert_allclose(pred[..., 0], POINTS[..., 0] + offset,
-                                   atol=0.1, err_msg=f'stride {stride}')
+        pred = one.predict([
+            rendered(POINTS, (stride, ), (sigma, )),
+            rendered(mirrored(POINTS), (stride, ), (sigma, ))
+        ], [PoseDataSample()], dict(flip_test=True,
+                                    shift_heatmap=shift))[0].keypoints
+        np.testing.assert_allclose(
+            pred[..., 0],
+            POINTS[..., 0] + offset,
+            atol=0.1,
+            err_msg=f'stride {stride}')
         np.testing.assert_allclose(pred[..., 1], POINTS[..., 1], atol=0.1)
 
 

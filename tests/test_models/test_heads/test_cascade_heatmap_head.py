@@ -3,7 +3,6 @@ import torch
 from mmpose.structures import PoseDataSample
 
 from hyatt_mmpose.models import CascadeHeatmapHead, FFCMNeck
-
 from .test_multi_resolution_heatmap_head import INPUT, POINTS, codecs, encode
 
 K = 3
@@ -11,8 +10,12 @@ K = 3
 
 def make_head(**kwargs):
     return CascadeHeatmapHead(
-        in_channels=(8, 3), out_channels=K, feat_channels=6,
-        image_channels=4, decoder=codecs(), **kwargs)
+        in_channels=(8, 3),
+        out_channels=K,
+        feat_channels=6,
+        image_channels=4,
+        decoder=codecs(),
+        **kwargs)
 
 
 def inputs(batch=2):
@@ -23,9 +26,8 @@ def inputs(batch=2):
 
 def test_levels_at_strides_4_2_1():
     heatmaps = make_head()(inputs())
-    assert [tuple(h.shape) for h in heatmaps] == [
-        (2, K, INPUT[1] // s, INPUT[0] // s) for s in (4, 2, 1)
-    ]
+    assert [tuple(h.shape) for h in heatmaps
+            ] == [(2, K, INPUT[1] // s, INPUT[0] // s) for s in (4, 2, 1)]
 
 
 def test_stride_1_level_uses_the_stride_2_heatmaps_and_the_image():
@@ -70,16 +72,20 @@ def test_released_decoder_size_from_layer_shapes():
     k, c, img = 19, 256, 32
     neck = FFCMNeck([3, 128, 320, 512, 1024], [1, 4, 8, 16, 32], c)
     head = CascadeHeatmapHead((c, 3), k, c, img, decoder=())
-    conv = lambda i, o, ks=3, bias=True: ks * ks * i * o + (o if bias else 0)  # noqa: E731,E501
+
+    def conv(i, o, ks=3, bias=True):
+        return ks * ks * i * o + (o if bias else 0)
+
     expected_neck = sum(conv(i, c) for i in (128, 320, 512, 1024)) + conv(c, c)
     level_s4 = conv(c, c) + conv(c, k, 1)
-    level_s2 = (conv(c, c, 4, bias=False) + 2 * c  # deconvolution + BN
-                + conv(c, c) + conv(c, k, 1))
+    level_s2 = (
+        conv(c, c, 4, bias=False) + 2 * c  # deconvolution + BN
+        + conv(c, c) + conv(c, k, 1))
     wide = img + c + k  # 307 for ISBI 2015
     level_s1 = conv(3, img, 1) + 2 * img + conv(wide, wide) + conv(wide, k, 1)
-    count = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
-    assert count(neck) == expected_neck
-    assert count(head) == level_s4 + level_s2 + level_s1
+    assert sum(p.numel() for p in neck.parameters()) == expected_neck
+    assert sum(p.numel() for p in head.parameters()) == \
+        level_s4 + level_s2 + level_s1
 
 
 def test_image_must_match_the_fused_map():

@@ -17,17 +17,24 @@ POINTS = np.array([[[20.3, 17.6], [41.85, 30.2], [30.55, 23.1]]])
 
 def codecs(strides=STRIDES, sigmas=SIGMAS):
     return [
-        dict(type='MSRAHeatmap', input_size=INPUT,
-             heatmap_size=(INPUT[0] // s, INPUT[1] // s), sigma=sigma,
-             unbiased=True, blur_kernel_size=6 * sigma - 1)
+        dict(
+            type='MSRAHeatmap',
+            input_size=INPUT,
+            heatmap_size=(INPUT[0] // s, INPUT[1] // s),
+            sigma=sigma,
+            unbiased=True,
+            blur_kernel_size=6 * sigma - 1)
         for s, sigma in zip(strides, sigmas)
     ]
 
 
 def make_head(strides=STRIDES, sigmas=SIGMAS, **kwargs):
     return MultiResolutionHeatmapHead(
-        in_channels=6, out_channels=3, strides=strides,
-        decoder=codecs(strides, sigmas), **kwargs)
+        in_channels=6,
+        out_channels=3,
+        strides=strides,
+        decoder=codecs(strides, sigmas),
+        **kwargs)
 
 
 def encode(points: np.ndarray, strides=STRIDES, sigmas=SIGMAS):
@@ -52,8 +59,8 @@ def features(batch=2):
 
 def test_forward_shapes():
     heatmaps = make_head()(features())
-    assert [h.shape for h in heatmaps] == [(2, 3, INPUT[1] // s,
-                                            INPUT[0] // s) for s in STRIDES]
+    assert [h.shape for h in heatmaps] == [(2, 3, INPUT[1] // s, INPUT[0] // s)
+                                           for s in STRIDES]
 
 
 @pytest.mark.parametrize('stride,sigma', list(zip(STRIDES, SIGMAS)))
@@ -76,8 +83,8 @@ def test_mean_and_finest_combinations():
     mean = make_head().decode(levels)[0].keypoints
     finest = make_head(combine='finest').decode(levels)[0].keypoints
     np.testing.assert_allclose(finest, points, atol=0.1)
-    np.testing.assert_allclose(mean[0, 0, 0], points[0, 0, 0] + 8 / 3,
-                               atol=0.1)
+    np.testing.assert_allclose(
+        mean[0, 0, 0], points[0, 0, 0] + 8 / 3, atol=0.1)
     np.testing.assert_allclose(mean[0, 1:], points[0, 1:], atol=0.1)
 
 
@@ -106,8 +113,8 @@ def test_flip_test_averages_without_swapping():
     sample = PoseDataSample(metainfo=dict(flip_indices=[1, 0, 2]))
     with torch.no_grad():
         preds, fields = head.predict([feats, flipped], [sample],
-                                     dict(flip_test=True,
-                                          output_heatmaps=True))
+                                     dict(
+                                         flip_test=True, output_heatmaps=True))
         levels = head.forward(feats)
         back = [h.flip(-1) for h in head.forward(flipped)]
     expected = (levels[-1] + back[-1]) * 0.5

@@ -15,8 +15,12 @@ def backbone_like(h: int, w: int):
 
 @pytest.mark.parametrize('size', [(64, 64), (61, 75)])
 def test_outputs_at_each_stride(size):
-    neck = Neck(CHANNELS, STRIDES, channels=10, image_channels=6,
-                out_strides=(4, 2, 1))
+    neck = Neck(
+        CHANNELS,
+        STRIDES,
+        channels=10,
+        image_channels=6,
+        out_strides=(4, 2, 1))
     feats = backbone_like(*size)
     outs = neck(feats)
     assert [o.shape for o in outs] == [

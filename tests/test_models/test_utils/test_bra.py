@@ -144,5 +144,7 @@ def test_bin_average_is_adaptive_average_pooling():
     pooled = _bin_average(38, 1, 38, 4, x) @ x @ _bin_average(32, 1, 32, 4,
                                                               x).T
     torch.testing.assert_close(
-        pooled, torch.nn.functional.adaptive_avg_pool2d(x, 4), atol=1e-12,
+        pooled,
+        torch.nn.functional.adaptive_avg_pool2d(x, 4),
+        atol=1e-12,
         rtol=0)
