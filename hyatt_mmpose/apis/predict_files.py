@@ -234,8 +234,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument(
         '--spacing',
         type=float,
-        help='pixel spacing in mm for every image, over the '
-        "files' own (DICOM PixelSpacing)")
+        nargs='+',
+        metavar=('X', 'Y'),
+        help='pixel spacing in mm for every image (one number, or x and y), '
+        "over the files' own (DICOM PixelSpacing)")
     parser.add_argument('--device', default='cpu')
     parser.add_argument(
         '--backend',
@@ -250,9 +252,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         help='draw the cephalometric planes (SN, FH, palatal, mandibular, '
         'AB, facial) on the overlays')
     args = parser.parse_args(argv)
-    if args.spacing is not None and not args.spacing > 0:
-        parser.error(f'--spacing must be a positive number of mm per pixel, '
-                     f'got {args.spacing}')
+    if args.spacing is not None:
+        if len(args.spacing) > 2 or not all(v > 0 for v in args.spacing):
+            parser.error('--spacing must be one or two (x, y) positive '
+                         f'numbers of mm per pixel, got {args.spacing}')
+        args.spacing = args.spacing[0] if len(args.spacing) == 1 else \
+            args.spacing
     paths, skipped = expand_inputs(args.inputs)
     if not paths:
         sys.exit('error: no images found in ' + ' '.join(args.inputs))

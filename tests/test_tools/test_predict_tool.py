@@ -192,3 +192,18 @@ def test_flags_of_hand_made_landmarks():
                                                         [], ['outside_image'],
                                                         ['outside_image'],
                                                         ['no_peak']]
+
+
+def test_spacing_on_the_command_line(tiny_checkpoint, synthetic_root,
+                                     tmp_path):
+    config, checkpoint = tiny_checkpoint
+    image = f'{synthetic_root}/images/test_0001.png'
+    out = tmp_path / 'out'
+    assert run(config, checkpoint, [image], out, '--spacing', '0.1',
+               '0.2') == 0
+    first = json.load(open(out / 'test_0001.json'))['landmarks'][0]
+    assert first['x_mm'] == pytest.approx(first['x_px'] * 0.1)
+    assert first['y_mm'] == pytest.approx(first['y_px'] * 0.2)
+    for bad in (['0.1', '0.2', '0.3'], ['-0.1']):
+        with pytest.raises(SystemExit):
+            run(config, checkpoint, [image], out, '--spacing', *bad)
