@@ -46,7 +46,7 @@ class TensorForward(nn.Module):
         self.model = model
 
     def forward(self, x: torch.Tensor):
-        return self.model._forward(x)
+        return self.model(x, None, mode='tensor')
 
 
 def count_flops(module: nn.Module, inputs: tuple) -> int:

@@ -1,12 +1,11 @@
+import copy
 from typing import List, Optional, Sequence, Union
 
 import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.registry import init_default_scope
-from mmpose.datasets.datasets.utils import parse_pose_metainfo
-from mmpose.registry import DATASETS, MODELS
+from mmpose.apis import init_model
 
 from ..datasets import parse_pixel_spacing
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
@@ -17,8 +16,10 @@ ImageInput = Union[str, np.ndarray, RadiographImage]
 
 
 class LandmarkPredictor:
-    """Landmarks on new images with a trained model, without mmpose's
-    human-pose inferencers: the whole image is the instance.
+    """Landmarks on new images with a trained model: built by mmpose's
+    ``init_model``, loaded strictly, run through its public ``test_step``
+    (mmpose's human-pose inferencers are not used: the whole image is the
+    instance).
 
     Args:
         config (str | Config): The model's config.
@@ -47,9 +48,10 @@ class LandmarkPredictor:
         if backend not in ('pytorch', 'onnxruntime'):
             raise ValueError(f'backend must be "pytorch" or "onnxruntime", '
                              f'got "{backend}"')
-        cfg = Config.fromfile(config) if isinstance(config, str) else config
-        init_default_scope(cfg.get('default_scope', 'mmpose'))
-        self.model = MODELS.build(cfg.model)
+        # init_model edits the config it is given: keep the caller's
+        cfg = Config.fromfile(config) if isinstance(config, str) else \
+            copy.deepcopy(config)
+        self.model = init_model(cfg, None, device)
         self.session = None
         if backend == 'onnxruntime':
             import onnxruntime as ort
@@ -58,18 +60,15 @@ class LandmarkPredictor:
             ckpt = {}
         else:
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
-        self.model.to(device).eval()
         self.batch_size = batch_size
-        dataset_cfg = cfg.val_dataloader.dataset
-        meta = ckpt.get('meta', {}).get('dataset_meta')
-        if not meta:
-            meta = parse_pose_metainfo(
-                dataset_cfg.get('metainfo')
-                or DATASETS.get(dataset_cfg.type).METAINFO)
+        # the checkpoint's landmark names, else the config's dataset's
+        meta = ckpt.get('meta', {}).get('dataset_meta') or \
+            self.model.dataset_meta
         self.names = [
             meta['keypoint_id2name'][i] for i in range(meta['num_keypoints'])
         ]
         self.model.dataset_meta = meta
+        dataset_cfg = cfg.val_dataloader.dataset
         self.pipeline = Compose(dataset_cfg.pipeline)
 
     def predict(self,

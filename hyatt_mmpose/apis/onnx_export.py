@@ -39,7 +39,7 @@ class HeatmapNetwork(nn.Module):
         self.estimator = estimator
 
     def forward(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        out = self.estimator._forward(inputs)
+        out = self.estimator(inputs, None, mode='tensor')
         return tuple(out) if isinstance(out, (list, tuple)) else (out, )
 
 
