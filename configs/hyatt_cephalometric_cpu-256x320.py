@@ -1,14 +1,14 @@
 # HYATT-Net on ISBI 2015 as released (configs/hyatt_cephalometric.py), sized
 # for an hour on one CPU core: a 256 x 320 (W x H) input, half the widths of
 # encoder and decoder, and the released schedule shape (a linear warm-up over
-# the first quarter multiplying a cosine over all epochs) cut to the epochs
-# that fit in the hour. docs/results.md compares it with our full-resolution
-# decoder and HRNet-W32 at the same budget. Data:
+# about the first quarter multiplying a cosine over all epochs) cut to the
+# epochs that fit in the hour. docs/results.md compares it with our
+# full-resolution decoder at the same budget. Data:
 # tools/dataset_converters/isbi2015.py.
 _base_ = ['./_base_/default_runtime.py']
 
-# runtime: the linear warm-up multiplies a cosine that runs over all epochs
-# (mmcv 1.x CosineAnnealing with warmup_by_epoch), peaking near 3.84e-4
+# runtime: the linear warm-up (6 of the 27 epochs that fit in the hour)
+# multiplies a cosine that runs over all epochs, as released
 max_epochs = 27
 warmup_epochs = max_epochs // 4
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)
@@ -100,7 +100,8 @@ model = dict(
         decoder=codec,
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         loss_weights=(1000., 3000., 3000.)),
-    # mirrored image averaged in, heatmaps shifted back one pixel per level
+    # mirrored image averaged in, heatmaps shifted back (s - 1) / s pixels
+    # at stride s (README, "Where we differ from the release")
     test_cfg=dict(flip_test=True, shift_heatmap='exact'))
 
 # base dataset settings

@@ -88,7 +88,8 @@ model = dict(
         decoder=codec,
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         loss_weights=(1000., 3000., 3000.)),
-    # mirrored image averaged in, heatmaps shifted back one pixel per level
+    # mirrored image averaged in, heatmaps shifted back (s - 1) / s pixels
+    # at stride s (README, "Where we differ from the release")
     test_cfg=dict(flip_test=True, shift_heatmap='exact'))
 
 # base dataset settings

@@ -73,7 +73,7 @@ class LandmarkPredictor:
 
     def predict(self,
                 images: Union[ImageInput, Sequence[ImageInput]],
-                pixel_spacing=None,
+                pixel_spacing: Union[float, Sequence[float], None] = None,
                 pixel_spacings: Optional[Sequence] = None) -> List[dict]:
         """Landmarks of each image.
 

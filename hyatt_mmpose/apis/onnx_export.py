@@ -43,7 +43,7 @@ class HeatmapNetwork(nn.Module):
         return tuple(out) if isinstance(out, (list, tuple)) else (out, )
 
 
-def output_names(estimator: nn.Module) -> List[str]:
+def onnx_output_names(estimator: nn.Module) -> List[str]:
     """The ONNX names of the heatmap outputs, by stride where the head has
     several levels.
 
@@ -81,7 +81,7 @@ def export_onnx(estimator: nn.Module,
     import onnxruntime as ort
     network = HeatmapNetwork(estimator).eval()
     w, h = input_size
-    names = output_names(estimator)
+    names = onnx_output_names(estimator)
     buffer = io.BytesIO()
     torch.onnx.export(
         network, (torch.randn(1, 3, h, w), ),

@@ -73,9 +73,11 @@ def expand_inputs(inputs: Sequence[str]) -> Tuple[List[str], List[str]]:
 
 def output_names(paths: Sequence[str]) -> Dict[str, str]:
     """Each image's output path without extension, relative to the output
-    folder: its folder relative to the images' common folder, and its name;
-    names that would still collide (``a.png``, ``a.jpg``) keep their
-    extension (``a_png``, ``a_jpg``).
+    folder: its folder relative to the images' common folder, and its name.
+    Names that would still collide keep their extension (``a.png`` and
+    ``a.jpg`` give ``a_png`` and ``a_jpg``; no extension gives ``_noext``),
+    and any that collide after that get ``_2``, ``_3``, ... in input order,
+    so that no output ever replaces another.
 
     Args:
         paths (Sequence[str]): The images.
@@ -85,19 +87,21 @@ def output_names(paths: Sequence[str]) -> Dict[str, str]:
     """
     absolute = [osp.abspath(p) for p in paths]
     common = osp.commonpath([osp.dirname(p) for p in absolute])
-    stems = {
-        p: osp.splitext(osp.relpath(a, common))[0]
-        for p, a in zip(paths, absolute)
-    }
-    counts = {}
-    for stem in stems.values():
-        counts[stem] = counts.get(stem, 0) + 1
-    return {
-        p:
-        stem if counts[stem] == 1 else stem + '_' +
-        osp.splitext(p)[1].lstrip('.').lower()
-        for p, stem in stems.items()
-    }
+    stems = [osp.splitext(osp.relpath(a, common))[0] for a in absolute]
+    repeated = {s for s in stems if stems.count(s) > 1}
+    names = [
+        s + '_' + (osp.splitext(p)[1].lstrip('.').lower() or 'noext')
+        if s in repeated else s for s, p in zip(stems, paths)
+    ]
+    taken, unique = set(), []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in taken:
+            n += 1
+            candidate = f'{name}_{n}'
+        taken.add(candidate)
+        unique.append(candidate)
+    return dict(zip(paths, unique))
 
 
 def cephalometry(result: dict) -> Union[dict, str, None]:

@@ -86,8 +86,13 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
-        # this work dir's own latest checkpoint (None: start afresh)
-        cfg.resume, cfg.load_from = True, latest_checkpoint(cfg.work_dir)
+        # this work dir's own latest checkpoint; with none, start afresh
+        # rather than let mmengine follow last_checkpoint, whose absolute
+        # path may lead into another run
+        cfg.load_from = latest_checkpoint(cfg.work_dir)
+        cfg.resume = cfg.load_from is not None
+        if not cfg.resume:
+            print(f'no checkpoint in {cfg.work_dir}: starting afresh')
     elif args.resume:
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:

@@ -86,9 +86,14 @@ def as_bgr_uint8(pixels: np.ndarray, name: str) -> np.ndarray:
 
 def is_dicom(path: str) -> bool:
     """A DICOM file, by its ``DICM`` preamble (any extension) or ``.dcm``."""
-    with open(path, 'rb') as f:
-        f.seek(128)
-        return f.read(4) == b'DICM' or path.lower().endswith('.dcm')
+    if path.lower().endswith('.dcm'):
+        return True
+    try:
+        with open(path, 'rb') as f:
+            f.seek(128)
+            return f.read(4) == b'DICM'
+    except OSError:  # unreadable: not taken for an image, listed as such
+        return False
 
 
 def _dicom_spacing(
@@ -141,9 +146,9 @@ def _dicom_spacing(
 
 
 # Transfer syntaxes an archive may send, and what decodes them here.
-PIXEL_PLUGINS = ('pylibjpeg with pylibjpeg-libjpeg (JPEG baseline, extended '
-                 '12-bit, lossless; JPEG-LS) and pylibjpeg-openjpeg (JPEG '
-                 '2000), or pyjpegls (JPEG-LS)')
+PIXEL_PLUGINS = ('python-gdcm (JPEG baseline, extended 12-bit, lossless, '
+                 'JPEG-LS, JPEG 2000), or pylibjpeg with pylibjpeg-openjpeg '
+                 '(JPEG 2000) and pyjpegls (JPEG-LS)')
 
 
 def _voi_to_uint8(pixels: np.ndarray, ds) -> np.ndarray:

@@ -98,10 +98,12 @@ def render_sample(rng: np.random.Generator,
     return image, np.concatenate(landmarks).astype(np.float32)
 
 
+Splits = Tuple[Tuple[str, int], ...]
+DEFAULT_SPLITS: Splits = (('train', 160), ('val', 20), ('test', 20))
+
+
 def make_synthetic_dataset(out_dir: str,
-                           splits: Tuple[Tuple[str, int],
-                                         ...] = (('train', 160), ('val', 20),
-                                                 ('test', 20)),
+                           splits: Splits = DEFAULT_SPLITS,
                            size: int = 256,
                            pixel_spacing: float = 0.5,
                            seed: int = 0,

@@ -109,4 +109,4 @@ def test_undecodable_pixels_name_file_and_syntax(tmp_path):
         read_radiograph(path)
     message = str(err.value)
     assert message.startswith(path)
-    assert 'JPEG Lossless' in message and 'pylibjpeg' in message
+    assert 'JPEG Lossless' in message and 'python-gdcm' in message

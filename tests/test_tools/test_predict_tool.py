@@ -207,3 +207,13 @@ def test_spacing_on_the_command_line(tiny_checkpoint, synthetic_root,
     for bad in (['0.1', '0.2', '0.3'], ['-0.1']):
         with pytest.raises(SystemExit):
             run(config, checkpoint, [image], out, '--spacing', *bad)
+
+
+def test_output_names_never_collide():
+    from hyatt_mmpose.apis.predict_files import output_names
+    names = output_names(
+        ['d/a.png', 'd/a.jpg', 'd/a_png.bmp', 'd/IM1', 'd/IM1.dcm', 'd/b.png'])
+    assert len(set(names.values())) == 6
+    assert names['d/a.jpg'] == 'a_jpg' and names['d/b.png'] == 'b'
+    assert names['d/IM1'] == 'IM1_noext' and names['d/IM1.dcm'] == 'IM1_dcm'
+    assert {names['d/a.png'], names['d/a_png.bmp']} == {'a_png', 'a_png_2'}

@@ -1,5 +1,5 @@
 from abc import abstractmethod
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -173,7 +173,8 @@ class BaseMultiLevelHeatmapHead(BaseHead):
         ]
 
 
-def _flip_back(heatmaps: Tensor, stride: int, shift) -> Tensor:
+def _flip_back(heatmaps: Tensor, stride: int, shift: Union[bool,
+                                                           str]) -> Tensor:
     """Mirrors ``(N, K, H, W)`` heatmaps of a mirrored input back and shifts
     them right by the heatmap pixels ``shift`` asks for (see ``predict``)."""
     heatmaps = heatmaps.flip(-1)

@@ -95,9 +95,10 @@ class BiLevelRoutingAttention(nn.Module):
         self.kv_per_win = kv_per_win
         self.qkv = nn.Linear(dim, 3 * dim, bias=qkv_bias)
         self.proj = nn.Linear(dim, dim)
+        pad = side_dwconv // 2
         self.lepe = nn.Conv2d(
-            dim, dim, side_dwconv, padding=side_dwconv //
-            2, groups=dim) if side_dwconv > 0 else None
+            dim, dim, side_dwconv, padding=pad,
+            groups=dim) if side_dwconv > 0 else None
 
     @property
     def full_attention(self) -> bool:
@@ -187,8 +188,8 @@ class BiLevelRoutingAttention(nn.Module):
             return self._project(x_tok, 1), self._project(x_tok, 2), valid
         inside = x.new_ones(1, x.shape[1], x.shape[2], 1)
         valid = self._to_regions(inside, rh, rw)[0, ..., 0] > 0
-        return (self._to_regions(self._project(x, 1), rh,
-                                 rw), self._to_regions(v, rh, rw), valid)
+        keys = self._to_regions(self._project(x, 1), rh, rw)
+        return keys, self._to_regions(v, rh, rw), valid
 
     def route(self, x: Tensor) -> Tensor:
         """The regions each query region attends to, for inspection.
