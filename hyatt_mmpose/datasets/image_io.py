@@ -168,9 +168,43 @@ def _voi_to_uint8(pixels: np.ndarray, ds) -> np.ndarray:
     return to_uint8(pixels, float(pixels.min()), float(pixels.max()))
 
 
+JPEG_EXTENDED_12_BIT = '1.2.840.10008.1.2.4.51'
+
+
+def _transfer_syntax(ds):
+    """The file's transfer syntax UID, or None."""
+    return getattr(ds, 'file_meta', {}).get('TransferSyntaxUID')
+
+
+def _gdcm_pixels(path: str) -> np.ndarray:
+    """The stored pixels of a compressed DICOM, decoded by GDCM into an
+    uncompressed copy that pydicom then reads."""
+    import tempfile
+
+    import gdcm
+    import pydicom
+    reader = gdcm.ImageReader()
+    reader.SetFileName(path)
+    change = gdcm.ImageChangeTransferSyntax()
+    change.SetTransferSyntax(
+        gdcm.TransferSyntax(gdcm.TransferSyntax.ExplicitVRLittleEndian))
+    if not reader.Read():
+        raise ValueError('GDCM cannot read it')
+    change.SetInput(reader.GetImage())
+    if not change.Change():
+        raise ValueError('GDCM cannot decode it')
+    with tempfile.TemporaryDirectory() as tmp:
+        writer = gdcm.ImageWriter()
+        writer.SetFileName(osp.join(tmp, 'raw.dcm'))
+        writer.SetFile(reader.GetFile())
+        writer.SetImage(change.GetOutput())
+        if not writer.Write():
+            raise ValueError('GDCM cannot decode it')
+        return pydicom.dcmread(osp.join(tmp, 'raw.dcm')).pixel_array
+
+
 def _read_dicom(path: str) -> RadiographImage:
     import pydicom
-    from pydicom.dataset import Dataset
     from pydicom.pixels import apply_modality_lut
     try:
         ds = pydicom.dcmread(path)
@@ -182,9 +216,17 @@ def _read_dicom(path: str) -> RadiographImage:
         raise ValueError(f'{path}: a multi-frame DICOM ({frames} frames); '
                          'give one frame per file')
     try:
-        stored = ds.pixel_array
+        try:
+            stored = ds.pixel_array
+        except Exception:
+            # pydicom hands 12-bit JPEG Extended to no licence-compatible
+            # plugin; GDCM itself decodes it. Only that syntax: GDCM's own
+            # reader aborts the process on some corrupt streams.
+            if _transfer_syntax(ds) != JPEG_EXTENDED_12_BIT:
+                raise
+            stored = _gdcm_pixels(path)
     except Exception as err:
-        syntax = getattr(ds, 'file_meta', Dataset()).get('TransferSyntaxUID')
+        syntax = _transfer_syntax(ds)
         name = getattr(syntax, 'name', syntax)
         hint = f'; to decode {name}, install {PIXEL_PLUGINS}' \
             if syntax is not None and syntax.is_compressed else ''

@@ -110,3 +110,36 @@ def test_undecodable_pixels_name_file_and_syntax(tmp_path):
     message = str(err.value)
     assert message.startswith(path)
     assert 'JPEG Lossless' in message and 'python-gdcm' in message
+
+
+@pytest.mark.parametrize('syntax,tolerance', [('JPEGLosslessProcess14_1', 0),
+                                              ('JPEGExtendedProcess2_4', 2)])
+def test_jpeg_lossless_and_12_bit_extended(tmp_path, syntax, tolerance):
+    """Encoded by GDCM (pydicom has no JPEG encoder); extended is lossy."""
+    import gdcm
+    plain = write_dicom(
+        tmp_path / 'plain.dcm',
+        TWELVE_BIT,
+        bits_stored=12,
+        pixel_spacing=(0.1, 0.12))
+    reader = gdcm.ImageReader()
+    reader.SetFileName(plain)
+    assert reader.Read()
+    change = gdcm.ImageChangeTransferSyntax()
+    change.SetTransferSyntax(
+        gdcm.TransferSyntax(getattr(gdcm.TransferSyntax, syntax)))
+    change.SetInput(reader.GetImage())
+    assert change.Change()
+    writer = gdcm.ImageWriter()
+    writer.SetFileName(str(tmp_path / 'packed.dcm'))
+    writer.SetFile(reader.GetFile())
+    writer.SetImage(change.GetOutput())
+    assert writer.Write()
+    packed = read_radiograph(str(tmp_path / 'packed.dcm'))
+    reference = read_radiograph(plain)
+    assert pydicom.dcmread(tmp_path / 'packed.dcm').file_meta \
+        .TransferSyntaxUID.is_compressed
+    # 12-bit values to 8 bit: an error of 2 in 4095 moves a pixel by <= 1
+    diff = np.abs(packed.image.astype(int) - reference.image.astype(int))
+    assert diff.max() <= (1 if tolerance else 0)
+    np.testing.assert_allclose(packed.pixel_spacing, [0.12, 0.1])
