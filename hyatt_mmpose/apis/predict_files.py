@@ -191,6 +191,10 @@ def save_result(result: dict,
     for lm in record['landmarks']:
         row[f'{lm["name"]}_x'] = lm['x_px']
         row[f'{lm["name"]}_y'] = lm['y_px']
+    for lm in record['landmarks']:  # mm where the spacing is known
+        if lm['x_mm'] is not None:
+            row[f'{lm["name"]}_x_mm'] = lm['x_mm']
+            row[f'{lm["name"]}_y_mm'] = lm['y_mm']
     row['flagged'] = '; '.join(f'{lm["name"]} ({", ".join(lm["flags"])})'
                                for lm in record['landmarks'] if lm['flags'])
     if isinstance(ceph, dict):

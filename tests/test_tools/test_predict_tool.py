@@ -204,6 +204,9 @@ def test_spacing_on_the_command_line(tiny_checkpoint, synthetic_root,
     first = json.load(open(out / 'test_0001.json'))['landmarks'][0]
     assert first['x_mm'] == pytest.approx(first['x_px'] * 0.1)
     assert first['y_mm'] == pytest.approx(first['y_px'] * 0.2)
+    row, = csv.DictReader(open(out / 'landmarks.csv'))
+    name = first['name']
+    assert float(row[f'{name}_y_mm']) == pytest.approx(first['y_mm'])
     for bad in (['0.1', '0.2', '0.3'], ['-0.1']):
         with pytest.raises(SystemExit):
             run(config, checkpoint, [image], out, '--spacing', *bad)
