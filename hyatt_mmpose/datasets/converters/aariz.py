@@ -13,9 +13,8 @@ from typing import Dict, Optional
 
 import numpy as np
 
-from ...utils.overwrite_guard import check_outputs_free
 from ..metainfo import landmark_names
-from .coco_writer import write_coco
+from .coco_writer import split_json_paths, write_coco
 from .entries import entry_errors, to_number
 from .errors import ConversionError, InputNotFoundError
 from .records import LandmarkRecord, ground_truth_points, validate
@@ -141,9 +140,9 @@ def convert_aariz(root: str,
         ConversionError: On a bad entry, unless ``skip_bad``.
         FileExistsError: If an output exists, unless ``overwrite``.
     """
-    out_dir = out_dir or osp.join(root, 'annotations')
-    outputs = {s: osp.join(out_dir, f'{s}.json') for _, s in SPLITS}
-    check_outputs_free(list(outputs.values()), overwrite)
+    outputs = split_json_paths(
+        out_dir or osp.join(root, 'annotations'), [s for _, s in SPLITS],
+        overwrite)
     spacing_csv = spacing_csv or osp.join(root,
                                           'cephalogram_machine_mappings.csv')
     spacings = read_spacings(spacing_csv)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ...utils.overwrite_guard import check_outputs_free
 from ..metainfo import landmark_names
-from .coco_writer import write_coco
+from .coco_writer import split_json_paths, write_coco
 from .entries import entry_errors, to_number
 from .errors import ConversionError
 from .metaimage import iter_slices
@@ -118,12 +118,8 @@ def convert_cldetection2023(stack: str,
         ConversionError: On a bad entry, unless ``skip_bad``.
         FileExistsError: If an output exists, unless ``overwrite``.
     """
-    ann_dir = osp.join(out_root, 'annotations')
-    outputs = {
-        s: osp.join(ann_dir, f'{s}.json')
-        for s in ('train', 'val', 'test')
-    }
-    check_outputs_free(list(outputs.values()), overwrite)
+    outputs = split_json_paths(
+        osp.join(out_root, 'annotations'), ('train', 'val', 'test'), overwrite)
     landmarks = read_landmarks(gt_json)
     os.makedirs(osp.join(out_root, 'images'), exist_ok=True)
     records, empty = [], []

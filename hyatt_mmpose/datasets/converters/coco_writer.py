@@ -1,12 +1,27 @@
 """Writing checked records as hyatt_mmpose's COCO-style JSON: one
 instance per image, its bbox the whole image."""
 import json
-from typing import List, Sequence, Tuple
+import os.path as osp
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
 from ...utils.atomic_write import atomic_write
+from ...utils.overwrite_guard import check_outputs_free
 from .records import LandmarkRecord
+
+
+def split_json_paths(ann_dir: str, splits: Sequence[str],
+                     overwrite: bool) -> Dict[str, str]:
+    """Each split's ``ann_dir/<split>.json``, checked free before anything
+    is written.
+
+    Raises:
+        FileExistsError: If one exists, unless ``overwrite``.
+    """
+    paths = {s: osp.join(ann_dir, f'{s}.json') for s in splits}
+    check_outputs_free(list(paths.values()), overwrite)
+    return paths
 
 
 def landmark_annotation(img_id: int, points: np.ndarray, width: int,

@@ -13,9 +13,8 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ...utils.overwrite_guard import check_outputs_free
 from ..metainfo import landmark_names
-from .coco_writer import write_coco
+from .coco_writer import split_json_paths, write_coco
 from .entries import to_number
 from .errors import ConversionError
 from .records import LandmarkRecord, validate
@@ -106,9 +105,8 @@ def convert_hand(root: str,
         ConversionError: On a bad entry, unless ``skip_bad``.
         FileExistsError: If an output exists, unless ``overwrite``.
     """
-    out_dir = out_dir or osp.join(root, 'annotations')
-    outputs = {s: osp.join(out_dir, f'{s}.json') for s in SPLITS}
-    check_outputs_free(list(outputs.values()), overwrite)
+    outputs = split_json_paths(
+        out_dir or osp.join(root, 'annotations'), SPLITS, overwrite)
     images = {
         osp.splitext(osp.basename(p))[0]: p
         for p in glob.glob(osp.join(root, 'images', '*.*'))

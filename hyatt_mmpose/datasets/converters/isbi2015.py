@@ -12,9 +12,8 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ...utils.overwrite_guard import check_outputs_free
 from ..metainfo import landmark_names
-from .coco_writer import write_coco
+from .coco_writer import split_json_paths, write_coco
 from .entries import to_number
 from .errors import ConversionError
 from .records import LandmarkRecord, ground_truth_points, validate
@@ -128,9 +127,8 @@ def convert_isbi2015(root: str,
         ConversionError: On a bad entry, unless ``skip_bad``.
         FileExistsError: If an output exists, unless ``overwrite``.
     """
-    out_dir = out_dir or osp.join(root, 'annotations')
-    outputs = {n: osp.join(out_dir, f'{n}.json') for n in OUTPUTS}
-    check_outputs_free(list(outputs.values()), overwrite)
+    outputs = split_json_paths(
+        out_dir or osp.join(root, 'annotations'), OUTPUTS, overwrite)
     records, bad = read_records(root, ground_truth, skip_bad)
     splits = {}
     for split, recs in records.items():
