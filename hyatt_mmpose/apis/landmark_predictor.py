@@ -116,12 +116,13 @@ class LandmarkPredictor:
             spacings = list(pixel_spacings)
         else:
             spacings = [pixel_spacing] * len(images)
-        # checked before any work, and for every image alike
-        for i, spacing in enumerate(spacings):
-            if spacing is not None:
-                parse_pixel_spacing(
-                    spacing, f'pixel spacing of image {i} given to predict '
-                    '(use pixel_spacings for one per image)')
+        # checked (and made [x, y]) before any work, every image alike
+        spacings = [
+            None if spacing is None else parse_pixel_spacing(
+                spacing, f'pixel spacing of image {i} given to predict '
+                '(use pixel_spacings for one per image)')
+            for i, spacing in enumerate(spacings)
+        ]
         results = []
         for start in range(0, len(images), self.batch_size):
             chunk = images[start:start + self.batch_size]
@@ -173,8 +174,6 @@ class LandmarkPredictor:
                                                       spacings, samples):
             px = np.asarray(sample.pred_instances.keypoints)[0]
             if spacing is not None:
-                spacing = parse_pixel_spacing(
-                    spacing, 'pixel_spacing given to predict')
                 source = 'given'
             else:
                 spacing = radiograph.pixel_spacing
