@@ -89,6 +89,28 @@ def test_extra_lines_and_any_extension(tmp_path):
     assert counts == dict(train=2, val=1, test1=1, test2=1)
 
 
+def test_calibration_split_comes_out_of_train_only(tmp_path):
+    root = make_layout(tmp_path / 'data', n_train=8)
+    plain = convert_isbi2015(str(root), str(tmp_path / 'plain'), val_size=2)
+    counts = convert_isbi2015(
+        str(root), str(tmp_path / 'cal'), val_size=2, cal_size=3)
+    assert plain == dict(train=6, val=2, test1=1, test2=1)
+    assert counts == dict(train=3, val=2, cal=3, test1=1, test2=1)
+
+    def ids(folder, split):
+        doc = json.load(open(tmp_path / folder / f'{split}.json'))
+        return {i['id'] for i in doc['images']}, doc['info']
+
+    # val is the same images with or without a calibration split
+    assert ids('cal', 'val')[0] == ids('plain', 'val')[0]
+    cal, info = ids('cal', 'cal')
+    assert cal <= ids('plain', 'train')[0]
+    assert not cal & ids('cal', 'train')[0]
+    assert info == dict(
+        dataset='isbi2015', ground_truth='mean', seed=0, split='cal')
+    assert not (tmp_path / 'plain' / 'cal.json').exists()
+
+
 def test_truncated_image_is_named(tmp_path):
     root = make_layout(tmp_path / 'data')
     path = root / 'RawImage' / 'Test1Data' / '151.png'

@@ -8,7 +8,9 @@ lines; the original release may add lines after them), and writes
 ``train``, ``val``, ``test1`` and ``test2`` JSON to ``--out-dir`` (default
 ``DATA_ROOT/annotations``), image paths relative to DATA_ROOT. Val is drawn
 from the 150 training images with a fixed seed, so that checkpoints are
-never chosen on a test set. Spacing: 0.1 mm per pixel.
+never chosen on a test set; ``--cal-size 20`` draws a calibration split
+``cal`` too (for tools/calibrate.py), which the training set loses.
+Spacing: 0.1 mm per pixel.
 """
 import argparse
 import sys
@@ -29,6 +31,12 @@ def main(argv=None):
     parser.add_argument(
         '--ground-truth', default='mean', choices=['mean', 'senior', 'junior'])
     parser.add_argument('--val-size', type=int, default=20)
+    parser.add_argument(
+        '--cal-size',
+        type=int,
+        default=0,
+        help='training images kept out as the calibration split "cal" '
+        '(19 or more for 95 %% coverage)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
         '--skip-bad',
@@ -38,8 +46,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         counts = convert_isbi2015(args.root, args.out_dir, args.ground_truth,
-                                  args.val_size, args.seed, args.skip_bad,
-                                  args.overwrite)
+                                  args.val_size, args.cal_size, args.seed,
+                                  args.skip_bad, args.overwrite)
     except (ConversionError, FileExistsError) as err:
         sys.exit(f'error: {err}')
     print(format_counts(counts))

@@ -2,7 +2,7 @@
 instance per image, its bbox the whole image."""
 import json
 import os.path as osp
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -51,8 +51,11 @@ def landmark_annotation(img_id: int, points: np.ndarray, width: int,
         keypoints=keypoints)
 
 
-def coco_document(images: list, annotations: list, names: Sequence[str],
-                  category: str) -> dict:
+def coco_document(images: list,
+                  annotations: list,
+                  names: Sequence[str],
+                  category: str,
+                  info: Optional[dict] = None) -> dict:
     """A COCO document with one category whose keypoints are ``names``.
 
     Args:
@@ -60,11 +63,14 @@ def coco_document(images: list, annotations: list, names: Sequence[str],
         annotations (list): The ``annotations`` entries.
         names (Sequence[str]): The landmark names, in order.
         category (str): The category's name (``'cephalogram'``).
+        info (dict, optional): COCO's ``info``: how the file was made
+            (e.g. whose annotations are the ground truth).
 
     Returns:
         dict: The document.
     """
     return dict(
+        info=info or {},
         images=images,
         annotations=annotations,
         categories=[
@@ -72,8 +78,11 @@ def coco_document(images: list, annotations: list, names: Sequence[str],
         ])
 
 
-def write_coco(path: str, items: Sequence[Tuple[LandmarkRecord, int, int]],
-               names: Sequence[str], category: str) -> None:
+def write_coco(path: str,
+               items: Sequence[Tuple[LandmarkRecord, int, int]],
+               names: Sequence[str],
+               category: str,
+               info: Optional[dict] = None) -> None:
     """Writes checked records as one COCO-style JSON file, atomically.
 
     Args:
@@ -82,6 +91,7 @@ def write_coco(path: str, items: Sequence[Tuple[LandmarkRecord, int, int]],
             :func:`validate` returns them.
         names (Sequence[str]): The landmark names, in order.
         category (str): The category's name (``'cephalogram'``).
+        info (dict, optional): COCO's ``info`` (see :func:`coco_document`).
     """
     images: List[dict] = []
     annotations: List[dict] = []
@@ -92,4 +102,4 @@ def write_coco(path: str, items: Sequence[Tuple[LandmarkRecord, int, int]],
         images.append(image)
         annotations.append(landmark_annotation(rec.img_id, rec.points, w, h))
     with atomic_write(path) as f:
-        json.dump(coco_document(images, annotations, names, category), f)
+        json.dump(coco_document(images, annotations, names, category, info), f)

@@ -2,9 +2,11 @@
 
 ``RawImage/{TrainingData,Test1Data,Test2Data}/NNN.<any extension>`` and
 ``AnnotationsByMD/400_{senior,junior}/NNN.txt`` (the first 19 ``x,y``
-lines; the original release may add lines after them). Val is drawn from
-the 150 training images with a fixed seed, so that checkpoints are never
-chosen on a test set. Spacing: 0.1 mm per pixel.
+lines; the original release may add lines after them). Val, and on request
+a calibration split (``cal``, for conformal radii), are drawn from the 150
+training images with a fixed seed, so that checkpoints are never chosen on a
+test set and calibration images are never trained on. Spacing: 0.1 mm per
+pixel.
 """
 import glob
 import os.path as osp
@@ -25,7 +27,6 @@ NUM_LANDMARKS = 19
 SPACING_MM = 0.1
 SPLITS = (('TrainingData', 'train'), ('Test1Data', 'test1'), ('Test2Data',
                                                               'test2'))
-OUTPUTS = ('train', 'val', 'test1', 'test2')
 
 
 def read_isbi2015_points(path: str) -> np.ndarray:
@@ -104,11 +105,12 @@ def convert_isbi2015(root: str,
                      out_dir: Optional[str] = None,
                      ground_truth: str = 'mean',
                      val_size: int = 20,
+                     cal_size: int = 0,
                      seed: int = 0,
                      skip_bad: bool = False,
                      overwrite: bool = False) -> Dict[str, int]:
-    """Writes train, val, test1 and test2 JSON, image paths relative to
-    ``root``.
+    """Writes train, val, test1 and test2 JSON (and cal if ``cal_size``),
+    image paths relative to ``root``.
 
     Args:
         root (str): The ISBI 2015 root (``RawImage``, ``AnnotationsByMD``).
@@ -116,7 +118,10 @@ def convert_isbi2015(root: str,
             ``root/annotations``.
         ground_truth (str): ``'senior'``, ``'junior'`` or their ``'mean'``.
         val_size (int): Training images drawn as val.
-        seed (int): The seed of that draw.
+        cal_size (int): Training images drawn as the calibration split
+            ``cal`` after val (val stays the same images); 0 for none. 19 is
+            the fewest that a 95 % conformal radius needs.
+        seed (int): The seed of those draws.
         skip_bad (bool): Leave bad entries out and list them.
         overwrite (bool): Replace existing JSON.
 
@@ -127,17 +132,26 @@ def convert_isbi2015(root: str,
         ConversionError: On a bad entry, unless ``skip_bad``.
         FileExistsError: If an output exists, unless ``overwrite``.
     """
+    if cal_size < 0 or val_size < 0:
+        raise ConversionError(
+            f'val_size {val_size} and cal_size {cal_size}: give counts of '
+            '0 or more training images')
+    names = ('train', 'val', 'cal', 'test1',
+             'test2') if cal_size else ('train', 'val', 'test1', 'test2')
     outputs = split_json_paths(
-        out_dir or osp.join(root, 'annotations'), OUTPUTS, overwrite)
+        out_dir or osp.join(root, 'annotations'), names, overwrite)
     records, bad = read_records(root, ground_truth, skip_bad)
     splits = {}
     for split, recs in records.items():
         good, skipped = validate(recs, root, NUM_LANDMARKS, skip_bad)
         bad += skipped
         splits[split] = good
-    splits.update(seeded_split(splits.pop('train'), dict(val=val_size), seed))
-    names = landmark_names('isbi2015')
-    for split in OUTPUTS:
-        write_coco(outputs[split], splits[split], names, 'cephalogram')
+    carved = dict(
+        val=val_size, cal=cal_size) if cal_size else dict(val=val_size)
+    splits.update(seeded_split(splits.pop('train'), carved, seed))
+    info = dict(dataset='isbi2015', ground_truth=ground_truth, seed=seed)
+    for split in names:
+        write_coco(outputs[split], splits[split], landmark_names('isbi2015'),
+                   'cephalogram', dict(info, split=split))
     report_skipped(bad)
-    return {split: len(splits[split]) for split in OUTPUTS}
+    return {split: len(splits[split]) for split in names}
