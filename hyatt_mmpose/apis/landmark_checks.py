@@ -4,6 +4,8 @@ import numpy as np
 
 OUTSIDE_IMAGE = 'outside_image'
 NO_PEAK = 'no_peak'
+# added by LandmarkPredictor: the conformal radius exceeds the user's limit
+LARGE_RADIUS = 'large_radius'
 
 
 def landmark_flags(landmarks_px: np.ndarray, scores: np.ndarray,

@@ -5,12 +5,14 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
+from mmengine.structures import PixelData
 from mmpose.apis import init_model
 
+from ..calibration import LandmarkCalibration, spread_mm
 from ..datasets import parse_pixel_spacing
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
 from ..utils import load_checkpoint_strict
-from .landmark_checks import landmark_flags
+from .landmark_checks import LARGE_RADIUS, landmark_flags
 
 ImageInput = Union[str, np.ndarray, RadiographImage]
 
@@ -30,6 +32,16 @@ class LandmarkPredictor:
         batch_size (int): Images per forward pass.
         backend (str): ``'pytorch'`` or ``'onnxruntime'``; decoding and the
             mapping back to image pixels are the same for both.
+        calibration (str, optional): A file of ``tools/calibrate.py``:
+            each landmark then gets a conformal radius (see ``predict``).
+        max_radius_mm (float, optional): With ``calibration``, flag
+            landmarks whose radius is larger (``'large_radius'``).
+        with_spread (bool): Report each landmark's heatmap spread in mm
+            even without ``calibration`` (calibrating needs it).
+
+    Raises:
+        CalibrationError: If ``calibration`` cannot be read or was made
+            for other landmarks.
 
     Example:
         >>> predictor = LandmarkPredictor('configs/hyatt_cephalometric.py',
@@ -43,7 +55,10 @@ class LandmarkPredictor:
                  checkpoint: str,
                  device: str = 'cpu',
                  batch_size: int = 8,
-                 backend: str = 'pytorch'):
+                 backend: str = 'pytorch',
+                 calibration: Optional[str] = None,
+                 max_radius_mm: Optional[float] = None,
+                 with_spread: bool = False):
         import hyatt_mmpose  # noqa: F401  (registers our components)
         if backend not in ('pytorch', 'onnxruntime'):
             raise ValueError(f'backend must be "pytorch" or "onnxruntime", '
@@ -70,6 +85,16 @@ class LandmarkPredictor:
         self.model.dataset_meta = meta
         dataset_cfg = cfg.val_dataloader.dataset
         self.pipeline = Compose(dataset_cfg.pipeline)
+        if max_radius_mm is not None and calibration is None:
+            raise ValueError('max_radius_mm needs a calibration file')
+        self.calibration = None
+        if calibration is not None:
+            self.calibration = LandmarkCalibration.load(calibration)
+            self.calibration.check_names(self.names, calibration)
+        self.max_radius_mm = max_radius_mm
+        self.with_spread = with_spread or calibration is not None
+        # the spread is read from the finest level's heatmaps
+        self.model.test_cfg['output_heatmaps'] = self.with_spread
 
     def predict(self,
                 images: Union[ImageInput, Sequence[ImageInput]],
@@ -96,7 +121,13 @@ class LandmarkPredictor:
             ``spacing_source`` (``'given'``, the DICOM tags it was read from,
             or None), ``warnings`` (about the file's spacing tags) and
             ``image_path`` (None for arrays). A spacing given here overrides
-            the file's.
+            the file's. With a spread or a calibration, also ``spread_mm``
+            ``(K,)`` (see :func:`spread_mm`); with a calibration,
+            ``radius_mm`` ``(K,)`` (the true point lies within it with the
+            calibration's ``coverage``; ``inf`` if it had too few images)
+            and ``radius_px`` ``(K, 2)`` (along x and y, for drawing), None
+            without a spacing, and the flag ``'large_radius'`` on those above
+            ``max_radius_mm``.
 
         Raises:
             ValueError: a spacing that is not a positive number or ``[x, y]``,
@@ -167,8 +198,12 @@ class LandmarkPredictor:
                     levels, self._run_session(batch['inputs'].flip(-1)),
                     test_cfg.get('shift_heatmap', False))
             preds = self.model.head.decode(levels)
+            fields = [
+                PixelData(heatmaps=h)
+                for h in levels[self.model.head.finest_level]
+            ] if self.with_spread else None
             samples = self.model.add_pred_to_datasample(
-                preds, None, batch['data_samples'])
+                preds, fields, batch['data_samples'])
         results = []
         for image, radiograph, spacing, sample in zip(images, radiographs,
                                                       spacings, samples):
@@ -179,6 +214,8 @@ class LandmarkPredictor:
                 spacing = radiograph.pixel_spacing
                 source = radiograph.spacing_source
             scores = np.asarray(sample.pred_instances.keypoint_scores)[0]
+            flags = landmark_flags(px, scores, radiograph.image.shape[:2])
+            extra = self._uncertainty(sample, spacing, flags)
             results.append(
                 dict(
                     image_path=image if isinstance(image, str) else None,
@@ -186,11 +223,36 @@ class LandmarkPredictor:
                     landmarks_px=px,
                     landmarks_mm=None if spacing is None else px * spacing,
                     scores=scores,
-                    flags=landmark_flags(px, scores,
-                                         radiograph.image.shape[:2]),
+                    flags=flags,
                     pixel_spacing=spacing,
                     spacing_source=source,
                     # a spacing given here replaces the file's tags
                     warnings=[]
-                    if source == 'given' else list(radiograph.warnings)))
+                    if source == 'given' else list(radiograph.warnings),
+                    **extra))
         return results
+
+    def _uncertainty(self, sample, spacing, flags: List[List[str]]) -> dict:
+        """``spread_mm``, and with a calibration the radii (adding the
+        ``'large_radius'`` flag to ``flags``)."""
+        if not self.with_spread:
+            return {}
+        spread = None
+        if spacing is not None:
+            spread = spread_mm(
+                sample.pred_fields.heatmaps.cpu().numpy(),
+                sample.metainfo['input_scale'], spacing,
+                self.calibration.peak_fraction if self.calibration else 0.25)
+        if self.calibration is None:
+            return dict(spread_mm=spread)
+        radius = None if spread is None else self.calibration.radii_mm(spread)
+        if radius is not None and self.max_radius_mm is not None:
+            for flag, r in zip(flags, radius):
+                if r > self.max_radius_mm:
+                    flag.append(LARGE_RADIUS)
+        return dict(
+            spread_mm=spread,
+            radius_mm=radius,
+            radius_px=None if radius is None else radius[:, None] /
+            np.asarray(spacing, np.float64),
+            coverage=self.calibration.coverage)
