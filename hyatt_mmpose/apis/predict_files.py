@@ -14,10 +14,13 @@ relative to their common folder, so equal names never overwrite each other
 (``ceph.png`` beside ``ceph.jpg`` become ``ceph_png`` and ``ceph_jpg``).
 Models whose landmarks include the ISBI 2015 ones also get the eight
 cephalometric measurements and their classes, and with ``--draw-planes``
-the planes they use on the overlay. A file that cannot be read does not
-stop the run: it is listed at the end and the exit status is 1; files of a
-folder that are not images, and spacing tags that cannot be used, are listed
-too.
+the planes they use on the overlay. With ``--calibration`` (a file of
+tools/calibrate.py) each landmark gets its conformal radius in mm and px,
+drawn as a circle, ``--max-radius`` flags those above it, and each
+measurement an interval and the set of classes it reaches. A file that
+cannot be read does not stop the run: it is listed at the end and the exit
+status is 1; files of a folder that are not images, and spacing tags that
+cannot be used, are listed too.
 """
 import argparse
 import csv
@@ -33,9 +36,11 @@ import numpy as np
 from mmengine.utils import ProgressBar
 
 from ..analysis import classify, landmark_indices, measure
+from ..calibration import measurement_sets
 from ..datasets.image_io import is_dicom, read_radiograph
 from ..utils.atomic_write import atomic_write
 from ..visualization import add_legend, draw_landmarks, draw_planes
+from .landmark_checks import LARGE_RADIUS
 from .landmark_predictor import LandmarkPredictor
 
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm')
@@ -104,16 +109,22 @@ def output_names(paths: Sequence[str]) -> Dict[str, str]:
     return dict(zip(paths, unique))
 
 
-def cephalometry(result: dict) -> Union[dict, str, None]:
+def cephalometry(
+        result: dict,
+        margins: Optional[Dict[str, float]] = None) -> Union[dict, str, None]:
     """Measurements and classes, for models with the ISBI landmarks.
 
     Args:
         result (dict): A result of :meth:`LandmarkPredictor.predict`.
+        margins (dict, optional): Each measurement's conformal margin (a
+            calibration's ``measurement_margins``).
 
     Returns:
-        dict | str | None: ``dict(values=..., classes=...)``; a string
-        saying why not when a landmark they need is flagged; None for
-        models without these landmarks or images without spacing.
+        dict | str | None: ``dict(values=..., classes=...)``, with margins
+        also ``intervals`` (each ``dict(value, low, high, classes)``, see
+        :func:`measurement_sets`); a string saying why not when a landmark
+        they need is flagged; None for models without these landmarks or
+        images without spacing.
     """
     try:
         used = landmark_indices(result['names'])
@@ -122,20 +133,25 @@ def cephalometry(result: dict) -> Union[dict, str, None]:
     if result['pixel_spacing'] is None:
         return None
     flags = result.get('flags') or [[]] * len(result['names'])
-    untrusted = [n for n, i in used.items() if flags[i]]
+    # a large radius is no reason to withhold the value: its interval says
+    untrusted = [n for n, i in used.items() if set(flags[i]) - {LARGE_RADIUS}]
     if untrusted:
         return ('not computed: landmarks not to be trusted: ' +
                 ', '.join(untrusted))
     values = measure(result['landmarks_px'], result['pixel_spacing'],
                      result['names'])
-    return dict(values=values, classes=classify(values))
+    out = dict(values=values, classes=classify(values))
+    if margins:
+        out['intervals'] = measurement_sets(values, margins)
+    return out
 
 
 def save_result(result: dict,
                 image: np.ndarray,
                 out_dir: str,
                 name: str,
-                draw_ceph_planes: bool = False) -> dict:
+                draw_ceph_planes: bool = False,
+                margins: Optional[Dict[str, float]] = None) -> dict:
     """Writes the image's JSON and its overlay, each atomically.
 
     Args:
@@ -146,11 +162,13 @@ def save_result(result: dict,
         name (str): The output path without extension, relative to
             ``out_dir`` (see :func:`output_names`).
         draw_ceph_planes (bool): Draw the cephalometric planes too.
+        margins (dict, optional): Conformal margins of the measurements.
 
     Returns:
         dict: The image's row of ``landmarks.csv``.
     """
     flags = result.get('flags') or [[]] * len(result['names'])
+    radius_mm, radius_px = result.get('radius_mm'), result.get('radius_px')
     record = dict(
         image=result['image_path'],
         pixel_spacing=None if result['pixel_spacing'] is None else
@@ -171,7 +189,16 @@ def save_result(result: dict,
                 if result['landmarks_mm'] is not None else [None] *
                 len(result['names']), result['scores'], flags)
         ])
-    ceph = cephalometry(result)
+    if 'radius_mm' in result:
+        record['coverage'] = result['coverage']
+        for k, lm in enumerate(record['landmarks']):
+            # JSON has no infinity: null means too few calibration images
+            lm['radius_mm'] = None if radius_mm is None or not np.isfinite(
+                radius_mm[k]) else float(radius_mm[k])
+            lm['radius_px'] = None if lm['radius_mm'] is None else [
+                float(r) for r in radius_px[k]
+            ]
+    ceph = cephalometry(result, margins)
     if isinstance(ceph, str):
         record['cephalometry'] = None
         record['cephalometry_note'] = ceph
@@ -181,10 +208,19 @@ def save_result(result: dict,
         json.dump(record, f, indent=2)
     if draw_ceph_planes:
         image = draw_planes(image, result['landmarks_px'], result['names'])
+    notes = [', '.join(f).replace('_', ' ') for f in flags]
+    if radius_mm is not None:
+        notes = [
+            f'{note}, r {r:.1f} mm' if note else f'r {r:.1f} mm'
+            for note, r in zip(notes, radius_mm)
+        ]
     overlay = add_legend(
         draw_landmarks(
-            image, result['landmarks_px'], flagged=[bool(f) for f in flags]),
-        result['names'], [', '.join(f).replace('_', ' ') for f in flags])
+            image,
+            result['landmarks_px'],
+            flagged=[bool(f) for f in flags],
+            radii_px=radius_px), result['names'], notes,
+        [bool(f) for f in flags])
     with atomic_write(osp.join(out_dir, f'{name}_overlay.png'), 'wb') as f:
         f.write(cv2.imencode('.png', overlay)[1].tobytes())
     row = dict(image=result['image_path'])
@@ -195,12 +231,21 @@ def save_result(result: dict,
         if lm['x_mm'] is not None:
             row[f'{lm["name"]}_x_mm'] = lm['x_mm']
             row[f'{lm["name"]}_y_mm'] = lm['y_mm']
+    for lm in record['landmarks']:  # with a calibration
+        if 'radius_mm' in lm:
+            row[f'{lm["name"]}_radius_mm'] = lm['radius_mm']
     row['flagged'] = '; '.join(f'{lm["name"]} ({", ".join(lm["flags"])})'
                                for lm in record['landmarks'] if lm['flags'])
     if isinstance(ceph, dict):
         for m, v in ceph['values'].items():
             row[m] = v
             row[f'{m}_class'] = ceph['classes'][m]
+            if 'intervals' in ceph:
+                interval = ceph['intervals'][m]
+                row[f'{m}_low'] = interval['low']
+                row[f'{m}_high'] = interval['high']
+                row[f'{m}_classes'] = ' or '.join(
+                    str(c) for c in interval['classes'])
     return row
 
 
@@ -255,6 +300,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         'tools/deployment/export_onnx.py')
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument(
+        '--calibration',
+        help='a file of tools/calibrate.py: conformal radii and intervals')
+    parser.add_argument(
+        '--max-radius',
+        type=float,
+        metavar='MM',
+        help='with --calibration, flag landmarks whose radius is larger')
+    parser.add_argument(
         '--draw-planes',
         action='store_true',
         help='draw the cephalometric planes (SN, FH, palatal, mandibular, '
@@ -269,10 +322,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     paths, skipped = expand_inputs(args.inputs)
     if not paths:
         sys.exit('error: no images found in ' + ' '.join(args.inputs))
+    if args.max_radius is not None and not args.calibration:
+        parser.error('--max-radius needs --calibration')
     names = output_names(paths)
-    os.makedirs(args.out_dir, exist_ok=True)
     predictor = LandmarkPredictor(args.config, args.checkpoint, args.device,
-                                  args.batch_size, args.backend)
+                                  args.batch_size, args.backend,
+                                  args.calibration, args.max_radius)
+    margins = predictor.calibration.measurement_margins \
+        if predictor.calibration else None
+    os.makedirs(args.out_dir, exist_ok=True)
     rows, failed, warned = [], [], []
     progress = ProgressBar(len(paths)) if len(paths) > 1 else None
     for start in range(0, len(paths), args.batch_size):
@@ -294,7 +352,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             warned += result['warnings']
             rows.append(
                 save_result(result, radiograph.image, args.out_dir,
-                            names[path], args.draw_planes))
+                            names[path], args.draw_planes, margins))
             if progress:
                 progress.update()
     if rows:

@@ -34,6 +34,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--out', help='write the metrics to this JSON file')
     parser.add_argument('--dump', help='write every prediction to this .pkl')
     parser.add_argument(
+        '--calibration',
+        help='also report the coverage of this tools/calibrate.py file '
+        '(ConformalCoverageMetric)')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -73,14 +77,19 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
         osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
     use_gloo_without_cuda(cfg)
+    evaluator = cfg.test_evaluator
+    cfg.test_evaluator = [evaluator] if isinstance(evaluator, dict) \
+        else list(evaluator)
     if args.dump:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise SystemExit('--dump must name a .pkl file')
-        evaluator = cfg.test_evaluator
-        cfg.test_evaluator = [evaluator] if isinstance(evaluator, dict) \
-            else list(evaluator)
         cfg.test_evaluator.append(
             dict(type='DumpResults', out_file_path=args.dump))
+    if args.calibration:
+        # the adaptive radii read the spread of the predicted heatmaps
+        cfg.model.setdefault('test_cfg', {})['output_heatmaps'] = True
+        cfg.test_evaluator.append(
+            dict(type='ConformalCoverageMetric', calibration=args.calibration))
     runner = Runner.from_cfg(cfg)
     # mmengine loads load_from non-strictly: refuse a checkpoint that does
     # not fit the config before testing (mmengine then loads it again).

@@ -1,10 +1,13 @@
-from .functional import (balanced_recall, landmark_errors, mre_sdr,
+from .functional import (balanced_recall, landmark_errors,
+                         measurement_coverage, mre_sdr, radius_coverage,
                          reference_spacing)
 from .inter_observer import score_inter_observer
-from .metrics import CephalometricClassificationMetric, RadialErrorMetric
+from .metrics import (CephalometricClassificationMetric,
+                      ConformalCoverageMetric, RadialErrorMetric)
 
 __all__ = [
     'RadialErrorMetric', 'CephalometricClassificationMetric',
-    'balanced_recall', 'landmark_errors', 'mre_sdr', 'reference_spacing',
+    'ConformalCoverageMetric', 'balanced_recall', 'landmark_errors',
+    'measurement_coverage', 'mre_sdr', 'radius_coverage', 'reference_spacing',
     'score_inter_observer'
 ]

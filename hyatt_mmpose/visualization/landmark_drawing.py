@@ -6,6 +6,7 @@ import numpy as np
 GT_COLOUR = (0, 200, 0)  # BGR: ground truth in green
 PRED_COLOUR = (0, 0, 255)  # prediction in red
 FLAG_COLOUR = (0, 165, 255)  # untrusted prediction in orange
+RADIUS_COLOUR = (255, 255, 0)  # conformal radius in cyan
 
 
 def draw_landmarks(image: np.ndarray,
@@ -13,7 +14,8 @@ def draw_landmarks(image: np.ndarray,
                    gt: Optional[np.ndarray] = None,
                    errors: Optional[Sequence[float]] = None,
                    unit: str = 'mm',
-                   flagged: Optional[Sequence[bool]] = None) -> np.ndarray:
+                   flagged: Optional[Sequence[bool]] = None,
+                   radii_px: Optional[np.ndarray] = None) -> np.ndarray:
     """Draws numbered landmarks, and their ground truth and errors if given.
 
     Args:
@@ -26,6 +28,9 @@ def draw_landmarks(image: np.ndarray,
         unit (str): The unit of ``errors``.
         flagged (Sequence[bool], optional): Landmarks not to be trusted,
             drawn as an orange cross instead of a red dot.
+        radii_px (np.ndarray, optional): ``(K, 2)`` conformal radius of each
+            landmark along x and y in pixels, drawn as a circle (an ellipse
+            for anisotropic pixels); infinite ones are not drawn.
 
     Returns:
         np.ndarray: A BGR copy with the drawing, ``(H, W, 3)`` uint8.
@@ -45,6 +50,10 @@ def draw_landmarks(image: np.ndarray,
             g = (int(round(gt[k][0])), int(round(gt[k][1])))
             cv2.line(canvas, g, p, (0, 255, 255), thickness, cv2.LINE_AA)
             cv2.circle(canvas, g, radius, GT_COLOUR, -1, cv2.LINE_AA)
+        if radii_px is not None and np.all(np.isfinite(radii_px[k])):
+            axes = tuple(max(1, int(round(r))) for r in radii_px[k])
+            cv2.ellipse(canvas, p, axes, 0, 0, 360, RADIUS_COLOUR, thickness,
+                        cv2.LINE_AA)
         if flagged is not None and flagged[k]:
             cv2.drawMarker(canvas, p, FLAG_COLOUR, cv2.MARKER_TILTED_CROSS,
                            4 * radius, thickness + 1, cv2.LINE_AA)
@@ -61,10 +70,15 @@ def draw_landmarks(image: np.ndarray,
 
 def add_legend(image: np.ndarray,
                names: Sequence[str],
-               notes: Optional[Sequence[str]] = None) -> np.ndarray:
+               notes: Optional[Sequence[str]] = None,
+               highlighted: Optional[Sequence[bool]] = None) -> np.ndarray:
     """The image with a panel on its right listing ``k: name``, followed
-    in orange by a landmark's note (e.g. why it is not trusted) if any."""
+    by a landmark's note (e.g. why it is not trusted, its radius) if any;
+    lines in orange where ``highlighted`` (default: where there is a
+    note)."""
     notes = notes or [''] * len(names)
+    if highlighted is None:
+        highlighted = [bool(note) for note in notes]
     names = [f'{n} ({note})' if note else n for n, note in zip(names, notes)]
     h = image.shape[0]
     scale = max(image.shape[:2]) / 800
@@ -81,8 +95,8 @@ def add_legend(image: np.ndarray,
         y = (k % rows + 1) * line
         cv2.putText(panel, f'{k + 1}: {name}', (x, y),
                     cv2.FONT_HERSHEY_SIMPLEX, font,
-                    FLAG_COLOUR if notes[k] else (255, 255, 255), thickness,
-                    cv2.LINE_AA)
+                    FLAG_COLOUR if highlighted[k] else (255, 255, 255),
+                    thickness, cv2.LINE_AA)
     return np.hstack([image, panel])
 
 

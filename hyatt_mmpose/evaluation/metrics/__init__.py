@@ -1,5 +1,9 @@
 from .cephalometric_classification_metric import \
     CephalometricClassificationMetric
+from .conformal_coverage_metric import ConformalCoverageMetric
 from .radial_error_metric import RadialErrorMetric
 
-__all__ = ['RadialErrorMetric', 'CephalometricClassificationMetric']
+__all__ = [
+    'RadialErrorMetric', 'CephalometricClassificationMetric',
+    'ConformalCoverageMetric'
+]
