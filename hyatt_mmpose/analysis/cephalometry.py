@@ -147,13 +147,13 @@ def classify(values: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
     edge-to-edge bite (exactly 0 mm), 3 below 2 mm otherwise, 4 above 4.5.
 
     Args:
-        values (dict): as :func:`measure` returns.
+        values (dict): as :func:`measure` returns, or some of its entries.
 
     Returns:
-        dict: each measurement to int classes, shaped as its values.
+        dict: each measurement given to int classes, shaped as its values.
     """
     classes = {}
-    for m in MEASUREMENTS:
+    for m in (m for m in MEASUREMENTS if m in values):
         v = np.asarray(values[m], dtype=np.float64)
         low, high, above, below = RANGES[m]
         c = np.where(v > high, above, np.where(v < low, below, 1))

@@ -1,0 +1,121 @@
+"""tools/calibrate.py, and its file used by the predictor, tools/predict.py
+and tools/test.py, on the tiny model."""
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from hyatt_mmpose.apis import (LandmarkPredictor, calibrating, predict_files,
+                               testing)
+from hyatt_mmpose.calibration import CalibrationError
+
+
+@pytest.fixture(scope='module')
+def calibrated(tiny_checkpoint, tmp_path_factory):
+    """The tiny model calibrated at 50 % on the synthetic test split."""
+    config, checkpoint = tiny_checkpoint
+    out = str(tmp_path_factory.mktemp('cal') / 'cal.json')
+    calibrating.main([
+        config, checkpoint, '--split', 'test', '--coverage', '0.5', '--out',
+        out
+    ])
+    return config, checkpoint, out
+
+
+def test_thresholds_equal_a_recomputation(calibrated, synthetic_root):
+    config, checkpoint, path = calibrated
+    doc = json.load(open(path))
+    truth = json.load(open(f'{synthetic_root}/annotations/test.json'))
+    assert doc['n'] == 4 and doc['rank'] == 3  # ceil(5 * 0.5)
+    assert doc['record']['split'] == 'test'
+    assert doc['record']['image_ids'] == [i['id'] for i in truth['images']]
+    predictor = LandmarkPredictor(config, checkpoint, with_spread=True)
+    scores = []
+    for image, ann in zip(truth['images'], truth['annotations']):
+        result = predictor.predict(
+            f'{synthetic_root}/{image["file_name"]}',
+            pixel_spacing=image['pixel_spacing'])[0]
+        gt = np.reshape(ann['keypoints'], (-1, 3))[:, :2]
+        error = np.linalg.norm(
+            (result['landmarks_px'] - gt) * image['pixel_spacing'], axis=1)
+        scores.append(error / result['spread_mm'])
+    expected = np.sort(scores, axis=0)[2]  # the 3rd smallest
+    np.testing.assert_allclose(doc['thresholds'], expected, rtol=1e-5)
+
+
+def test_training_and_val_images_are_refused(tiny_checkpoint, tmp_path):
+    config, checkpoint = tiny_checkpoint
+    with pytest.raises(ValueError, match=r'val\.json: 4 image\(s\).*also in'):
+        calibrating.main([
+            config, checkpoint, '--split', 'val', '--out',
+            str(tmp_path / 'x.json')
+        ])
+    with pytest.raises(FileNotFoundError, match='--cal-size 20'):
+        calibrating.main([config, checkpoint, '--out', str(tmp_path / 'y')])
+    assert not (tmp_path / 'x.json').exists()
+
+
+def test_predictions_carry_radii_and_flags(calibrated, synthetic_root):
+    config, checkpoint, path = calibrated
+    image = f'{synthetic_root}/images/test_0001.png'
+    plain = LandmarkPredictor(
+        config, checkpoint, with_spread=True).predict(
+            image, pixel_spacing=[0.5, 0.25])[0]
+    thresholds = np.array(json.load(open(path))['thresholds'])
+    radii = thresholds * plain['spread_mm']
+    limit = float(np.median(radii))
+    result = LandmarkPredictor(
+        config, checkpoint, calibration=path, max_radius_mm=limit).predict(
+            image, pixel_spacing=[0.5, 0.25])[0]
+    np.testing.assert_allclose(result['radius_mm'], radii, rtol=1e-5)
+    np.testing.assert_allclose(result['radius_px'],
+                               radii[:, None] / [0.5, 0.25])
+    assert result['coverage'] == 0.5
+    for flags, r in zip(result['flags'], radii):
+        assert ('large_radius' in flags) == (r > limit)
+    no_mm = LandmarkPredictor(
+        config, checkpoint, calibration=path).predict(image)[0]
+    assert no_mm['radius_mm'] is None
+
+
+def test_calibration_of_other_landmarks_is_refused(calibrated, tmp_path):
+    config, checkpoint, path = calibrated
+    doc = json.load(open(path))
+    doc['landmarks'][3] = 'porion'
+    other = tmp_path / 'other.json'
+    other.write_text(json.dumps(doc))
+    with pytest.raises(
+            CalibrationError,
+            match=r'other\.json: landmark 4 is '
+            '"porion" there'):
+        LandmarkPredictor(config, checkpoint, calibration=str(other))
+
+
+def test_predict_tool_writes_radii(calibrated, synthetic_root, tmp_path):
+    config, checkpoint, path = calibrated
+    out = tmp_path / 'out'
+    assert predict_files.main([
+        config, checkpoint, f'{synthetic_root}/images/test_0002.png',
+        '--spacing', '0.5', '--calibration', path, '--max-radius', '0',
+        '--out-dir',
+        str(out)
+    ]) == 0
+    record = json.load(open(out / 'test_0002.json'))
+    first = record['landmarks'][0]
+    assert record['coverage'] == 0.5
+    assert first['radius_px'] == [first['radius_mm'] / 0.5] * 2
+    assert 'large_radius' in first['flags']
+    row = next(csv.DictReader(open(out / 'landmarks.csv')))
+    assert float(row['cranial_base_0_radius_mm']) == first['radius_mm']
+
+
+def test_test_tool_reports_coverage(calibrated, tmp_path):
+    config, checkpoint, path = calibrated
+    metrics = testing.main([
+        config, checkpoint, '--calibration', path, '--work-dir',
+        str(tmp_path)
+    ])
+    assert 0 <= metrics['coverage'] <= 100
+    assert metrics['radius_median_mm'] > 0
+    assert 'MRE' in metrics

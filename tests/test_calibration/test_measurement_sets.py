@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from hyatt_mmpose.analysis import classify
+from hyatt_mmpose.calibration import class_set, measurement_sets
+from hyatt_mmpose.evaluation import measurement_coverage
+
+
+@pytest.mark.parametrize(
+    'value,margin,classes',
+    [
+        (4.5, 0.5, [1]),  # inside ANB's normal range 3.2-5.7
+        (5.5, 0.5, [1, 2]),  # reaches above 5.7: "class 1 or 2"
+        (3.0, 0.5, [1, 3]),  # reaches below 3.2
+        (2.0, 0.5, [3]),
+        (7.0, 0.5, [2]),
+        (5.7, 0.0, [1]),  # on the boundary: class 1, as classify says
+        (4.5, np.inf, [1, 2, 3]),  # too few calibration images: anything
+    ])
+def test_anb_sets_at_the_boundaries(value, margin, classes):
+    got = measurement_sets(dict(ANB=value), dict(ANB=margin))['ANB']
+    assert got['classes'] == classes
+    assert (got['low'], got['high']) == (value - margin, value + margin)
+
+
+def test_mw_edge_to_edge_class():
+    assert class_set('MW', -1.0, 0.5) == [2, 3]
+    assert class_set('MW', 0.0, 0.0) == [2]
+    assert class_set('MW', 1.0, 5.0) == [1, 3, 4]
+
+
+def test_the_point_class_is_always_in_its_set():
+    rng = np.random.default_rng(0)
+    for m, centre in (('SNA', 81.0), ('FHI', 0.7), ('MW', 2.0)):
+        values = centre + rng.normal(0, 3 if m != 'FHI' else 0.05, 200)
+        point = classify({m: values})[m] if m != 'MW' else None
+        for i, v in enumerate(values):
+            chosen = classify({m: np.array(v)})[m]
+            assert chosen in class_set(m, v - 0.3 * abs(v), v + 0.3 * abs(v))
+            if point is not None:
+                assert point[i] == chosen
+
+
+def test_measurement_coverage_counts_by_hand():
+    pred = dict(ANB=np.array([4.5, 5.5, 2.0]))
+    true = dict(ANB=np.array([4.0, 6.5, 2.4]))
+    got = measurement_coverage(pred, true, dict(ANB=0.5))
+    # intervals [4, 5], [5, 6], [1.5, 2.5]: hold 4.0 and 2.4, miss 6.5;
+    # sets {1}, {1, 2}, {3}: hold 1, 2 (6.5 is class 2) and 3
+    assert got['interval_coverage_ANB'] == pytest.approx(200 / 3)
+    assert got['set_coverage_ANB'] == 100
+    assert got['set_size_ANB'] == pytest.approx(4 / 3)
