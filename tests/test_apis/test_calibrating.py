@@ -3,11 +3,12 @@ and tools/test.py, on the tiny model."""
 import csv
 import json
 
+import cv2
 import numpy as np
 import pytest
 
-from hyatt_mmpose.apis import (LandmarkPredictor, calibrating, predict_files,
-                               testing)
+from hyatt_mmpose.apis import (LandmarkPredictor, calibrating, coverage_report,
+                               predict_files, testing)
 from hyatt_mmpose.calibration import CalibrationError
 
 
@@ -119,3 +120,17 @@ def test_test_tool_reports_coverage(calibrated, tmp_path):
     assert 0 <= metrics['coverage'] <= 100
     assert metrics['radius_median_mm'] > 0
     assert 'MRE' in metrics
+
+
+def test_coverage_plots_are_written(calibrated, tmp_path):
+    config, checkpoint, path = calibrated
+    curves = coverage_report.main([
+        config, checkpoint, '--calibration', path, '--splits', 'test',
+        '--out-dir',
+        str(tmp_path)
+    ])
+    # empirical coverage cannot fall as the nominal level rises
+    assert np.all(np.diff(curves['test']) >= 0)
+    for name in ('reliability.png', 'radius_vs_error_test.png'):
+        image = cv2.imread(str(tmp_path / name))
+        assert image is not None and image.std() > 0

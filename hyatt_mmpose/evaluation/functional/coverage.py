@@ -73,3 +73,25 @@ def measurement_coverage(pred_values: Dict[str, np.ndarray],
     for key in ('interval_coverage', 'set_coverage', 'set_size'):
         out[key] = float(np.mean([out[f'{key}_{m}'] for m in margins]))
     return out
+
+
+def reliability_curve(calibration, errors_mm: np.ndarray,
+                      spreads_mm: np.ndarray,
+                      levels: Sequence[float]) -> np.ndarray:
+    """Empirical coverage at each nominal level, re-thresholding the same
+    calibration scores.
+
+    Args:
+        calibration (LandmarkCalibration): The calibration.
+        errors_mm (np.ndarray): ``(n, K)`` errors on held-out images.
+        spreads_mm (np.ndarray): ``(n, K)`` their heatmap spreads.
+        levels (Sequence[float]): Nominal coverages in (0, 1).
+
+    Returns:
+        np.ndarray: Empirical coverage at each level, in (0, 1).
+    """
+    annotated = ~np.isnan(errors_mm)
+    return np.array([
+        ((errors_mm <= calibration.at_coverage(level).radii_mm(spreads_mm))
+         & annotated).sum() / annotated.sum() for level in levels
+    ])
