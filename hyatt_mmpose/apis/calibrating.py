@@ -12,68 +12,16 @@ are checked against the config's train and val annotation files.
 """
 import argparse
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
-from mmpose.registry import DATASETS
 
 from ..analysis import landmark_indices, measure
 from ..calibration import SCORES, LandmarkCalibration
-from ..datasets.converters import read_json
-from ..evaluation.functional import landmark_errors
 from ..utils.overwrite_guard import check_outputs_free
+from .annotated_splits import predict_split, read_split, split_ann_file
 from .landmark_predictor import LandmarkPredictor
-
-
-def split_ann_file(cfg: Config, split: str) -> str:
-    """``<split>.json`` beside the config's val annotation file."""
-    dataset = cfg.val_dataloader.dataset
-    return osp.join(
-        dataset.get('data_root', ''), osp.dirname(dataset.ann_file),
-        f'{split}.json')
-
-
-def read_split(cfg: Config, ann_file: str) -> Tuple[List[dict], dict]:
-    """The ground truth of an annotation file, read by the config's val
-    dataset class.
-
-    Args:
-        cfg (Config): The model's config.
-        ann_file (str): The split's annotation file.
-
-    Returns:
-        tuple: per image ``dict(img_id, img_path, keypoints (K, 2),
-        visible (K,), pixel_spacing)``, and the file's COCO ``info``.
-
-    Raises:
-        FileNotFoundError: If ``ann_file`` does not exist, saying how to
-            make a calibration split.
-    """
-    if not osp.isfile(ann_file):
-        raise FileNotFoundError(
-            f'{ann_file}: no such annotation file; convert the dataset with '
-            'a calibration split (e.g. tools/dataset_converters/isbi2015.py '
-            'ROOT --cal-size 20) or give --ann-file')
-    import hyatt_mmpose  # noqa: F401  (registers the dataset classes)
-    init_default_scope('mmpose')
-    dataset_cfg = dict(cfg.val_dataloader.dataset)
-    dataset_cfg.update(
-        ann_file=osp.abspath(ann_file), pipeline=[], test_mode=True)
-    dataset = DATASETS.build(dataset_cfg)
-    infos = []
-    for i in range(len(dataset)):
-        info = dataset.get_data_info(i)
-        infos.append(
-            dict(
-                img_id=info['img_id'],
-                img_path=info['img_path'],
-                keypoints=np.asarray(info['keypoints'])[0],
-                visible=np.asarray(info['keypoints_visible'])[0] > 0,
-                pixel_spacing=info['pixel_spacing']))
-    document = read_json(ann_file, 'annotation file')
-    return infos, dict(document.get('info') or {})
 
 
 def check_held_out(cfg: Config, infos: Sequence[dict], ann_file: str) -> None:
@@ -98,45 +46,6 @@ def check_held_out(cfg: Config, infos: Sequence[dict], ann_file: str) -> None:
                 f'{ann_file}: {len(shared)} image(s), e.g. {shared[0]}, are '
                 f'also in {path} ({loader}); calibrate on images the model '
                 'was neither trained nor selected on')
-
-
-def predict_split(predictor: LandmarkPredictor,
-                  infos: Sequence[dict]) -> Dict[str, np.ndarray]:
-    """Predicts a split and scores it against its ground truth.
-
-    Args:
-        predictor (LandmarkPredictor): Made with ``with_spread=True`` or a
-            calibration.
-        infos (Sequence[dict]): As :func:`read_split` returns.
-
-    Returns:
-        dict: ``errors_mm`` and ``spreads_mm`` ``(n, K)`` (NaN where not
-        annotated), ``pred_px`` and ``gt_px`` ``(n, K, 2)``, ``spacing``
-        ``(n, 2)``, and ``radius_mm`` ``(n, K)`` with a calibration.
-
-    Raises:
-        ValueError: If an image has no pixel spacing.
-    """
-    missing = [i['img_path'] for i in infos if i['pixel_spacing'] is None]
-    if missing:
-        raise ValueError(f'{missing[0]}: no pixel_spacing in the annotation '
-                         'file; conformal radii are in mm')
-    results = predictor.predict(
-        [i['img_path'] for i in infos],
-        pixel_spacings=[i['pixel_spacing'] for i in infos])
-    out = dict(
-        pred_px=np.stack([r['landmarks_px'] for r in results]),
-        gt_px=np.stack([i['keypoints'] for i in infos]),
-        spacing=np.stack([r['pixel_spacing'] for r in results]),
-        spreads_mm=np.stack([r['spread_mm'] for r in results]),
-        errors_mm=np.stack([
-            landmark_errors(r['landmarks_px'], i['keypoints'], i['visible'],
-                            r['pixel_spacing'])
-            for r, i in zip(results, infos)
-        ]))
-    if predictor.calibration is not None:
-        out['radius_mm'] = np.stack([r['radius_mm'] for r in results])
-    return out
 
 
 def measurement_errors(scored: Dict[str, np.ndarray],

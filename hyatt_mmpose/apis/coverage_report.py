@@ -20,7 +20,7 @@ from mmengine.config import Config, DictAction
 from ..calibration import LandmarkCalibration
 from ..evaluation.functional import radius_coverage, reliability_curve
 from ..visualization import plot_radius_vs_error, plot_reliability
-from .calibrating import predict_split, read_split, split_ann_file
+from .annotated_splits import predict_split, read_split, split_ann_file
 from .landmark_predictor import LandmarkPredictor
 
 LEVELS = tuple(np.round(np.arange(0.50, 0.995, 0.01), 2))

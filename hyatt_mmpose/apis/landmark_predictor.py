@@ -8,6 +8,7 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.structures import PixelData
 from mmpose.apis import init_model
 
+from ..adaptation import SiteOffsets
 from ..calibration import LandmarkCalibration, spread_mm
 from ..datasets import parse_pixel_spacing
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
@@ -38,10 +39,14 @@ class LandmarkPredictor:
             landmarks whose radius is larger (``'large_radius'``).
         with_spread (bool): Report each landmark's heatmap spread in mm
             even without ``calibration`` (calibrating needs it).
+        site_offsets (str, optional): A file of ``tools/adapt.py``: each
+            landmark is shifted by its site's offset in mm (images without
+            a spacing are left as they are, with a warning).
 
     Raises:
         CalibrationError: If ``calibration`` cannot be read or was made
             for other landmarks.
+        SiteOffsetsError: The same for ``site_offsets``.
 
     Example:
         >>> predictor = LandmarkPredictor('configs/hyatt_cephalometric.py',
@@ -58,7 +63,8 @@ class LandmarkPredictor:
                  backend: str = 'pytorch',
                  calibration: Optional[str] = None,
                  max_radius_mm: Optional[float] = None,
-                 with_spread: bool = False):
+                 with_spread: bool = False,
+                 site_offsets: Optional[str] = None):
         import hyatt_mmpose  # noqa: F401  (registers our components)
         if backend not in ('pytorch', 'onnxruntime'):
             raise ValueError(f'backend must be "pytorch" or "onnxruntime", '
@@ -92,6 +98,10 @@ class LandmarkPredictor:
             self.calibration = LandmarkCalibration.load(calibration)
             self.calibration.check_names(self.names, calibration)
         self.max_radius_mm = max_radius_mm
+        self.site_offsets = None
+        if site_offsets is not None:
+            self.site_offsets = SiteOffsets.load(site_offsets)
+            self.site_offsets.check_names(self.names, site_offsets)
         self.with_spread = with_spread or calibration is not None
         # the spread is read from the finest level's heatmaps
         self.model.test_cfg['output_heatmaps'] = self.with_spread
@@ -213,6 +223,13 @@ class LandmarkPredictor:
             else:
                 spacing = radiograph.pixel_spacing
                 source = radiograph.spacing_source
+            warnings = [] if source == 'given' else list(radiograph.warnings)
+            if self.site_offsets is not None:
+                if spacing is None:
+                    warnings.append('site offsets not applied: they are in '
+                                    'mm and the image has no pixel spacing')
+                else:
+                    px = self.site_offsets.apply(px, spacing)
             scores = np.asarray(sample.pred_instances.keypoint_scores)[0]
             flags = landmark_flags(px, scores, radiograph.image.shape[:2])
             extra = self._uncertainty(sample, spacing, flags)
@@ -227,8 +244,7 @@ class LandmarkPredictor:
                     pixel_spacing=spacing,
                     spacing_source=source,
                     # a spacing given here replaces the file's tags
-                    warnings=[]
-                    if source == 'given' else list(radiograph.warnings),
+                    warnings=warnings,
                     **extra))
         return results
 

@@ -17,7 +17,9 @@ cephalometric measurements and their classes, and with ``--draw-planes``
 the planes they use on the overlay. With ``--calibration`` (a file of
 tools/calibrate.py) each landmark gets its conformal radius in mm and px,
 drawn as a circle, ``--max-radius`` flags those above it, and each
-measurement an interval and the set of classes it reaches. A file that
+measurement an interval and the set of classes it reaches. With
+``--site-offsets`` (a file of tools/adapt.py) every landmark is shifted by
+its site's offset first. A file that
 cannot be read does not stop the run: it is listed at the end and the exit
 status is 1; files of a folder that are not images, and spacing tags that
 cannot be used, are listed too.
@@ -303,6 +305,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         '--calibration',
         help='a file of tools/calibrate.py: conformal radii and intervals')
     parser.add_argument(
+        '--site-offsets',
+        help='a file of tools/adapt.py: per-landmark offsets of the site')
+    parser.add_argument(
         '--max-radius',
         type=float,
         metavar='MM',
@@ -325,9 +330,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.max_radius is not None and not args.calibration:
         parser.error('--max-radius needs --calibration')
     names = output_names(paths)
-    predictor = LandmarkPredictor(args.config, args.checkpoint, args.device,
-                                  args.batch_size, args.backend,
-                                  args.calibration, args.max_radius)
+    predictor = LandmarkPredictor(
+        args.config,
+        args.checkpoint,
+        args.device,
+        args.batch_size,
+        args.backend,
+        args.calibration,
+        args.max_radius,
+        site_offsets=args.site_offsets)
     margins = predictor.calibration.measurement_margins \
         if predictor.calibration else None
     os.makedirs(args.out_dir, exist_ok=True)
