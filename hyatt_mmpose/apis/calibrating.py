@@ -69,7 +69,8 @@ def calibrate(config: str,
               score: str = 'adaptive',
               cfg_options: Optional[dict] = None,
               device: str = 'cpu',
-              batch_size: int = 8) -> LandmarkCalibration:
+              batch_size: int = 8,
+              site: Optional[str] = None) -> LandmarkCalibration:
     """Calibrates a checkpoint on a held-out split.
 
     Args:
@@ -83,12 +84,15 @@ def calibrate(config: str,
             training, e.g. another train annotation file).
         device (str): ``'cpu'`` or ``'cuda'``.
         batch_size (int): Images per forward pass.
+        site (str, optional): The site the radii hold for, for the record
+            (default: the annotation file's ``info``, else its dataset).
 
     Returns:
         LandmarkCalibration: The thresholds and their record.
 
     Raises:
-        ValueError: If the split shares images with training or val data.
+        ValueError: If the split shares images with training or val data,
+            or with the images an adapted checkpoint was adapted on.
     """
     cfg = Config.fromfile(config)
     if cfg_options:
@@ -97,6 +101,20 @@ def calibrate(config: str,
     check_held_out(cfg, infos, ann_file)
     predictor = LandmarkPredictor(
         cfg, checkpoint, device, batch_size, with_spread=True)
+    adapted_on = {
+        osp.realpath(p)
+        for p in predictor.checkpoint_meta.get('adaptation', {}).get(
+            'images', [])
+    }
+    shared = [
+        i['img_path'] for i in infos
+        if osp.realpath(i['img_path']) in adapted_on
+    ]
+    if shared:
+        raise ValueError(
+            f'{ann_file}: {len(shared)} image(s), e.g. {shared[0]}, were '
+            f'used to adapt {checkpoint} (tools/adapt.py); calibrate on the '
+            'site\'s other images')
     scored = predict_split(predictor, infos)
     scores = scored['errors_mm']
     if score == 'adaptive':
@@ -112,7 +130,7 @@ def calibrate(config: str,
             ann_file=ann_file,
             image_ids=[int(i['img_id']) for i in infos],
             ground_truth=info.get('ground_truth', 'not recorded'),
-            site=info.get('site', info.get('dataset', 'not recorded')),
+            site=site or info.get('site', info.get('dataset', 'not recorded')),
             config=config,
             checkpoint=checkpoint))
 
@@ -146,6 +164,8 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     parser.add_argument('--coverage', type=float, default=0.95)
     parser.add_argument('--score', default='adaptive', choices=SCORES)
     parser.add_argument('--out', help='default: beside the checkpoint')
+    parser.add_argument(
+        '--site', help='the site the radii hold for (for the record)')
     parser.add_argument('--overwrite', action='store_true')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--batch-size', type=int, default=8)
@@ -166,7 +186,7 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     check_outputs_free([out], args.overwrite)
     calibration = calibrate(args.config, args.checkpoint, ann_file, args.split,
                             args.coverage, args.score, args.cfg_options,
-                            args.device, args.batch_size)
+                            args.device, args.batch_size, args.site)
     calibration.save(out)
     unit = 'mm' if args.score == 'radial' else 'x spread'
     print(f'{calibration.n} images of {ann_file}, {args.coverage:.0%} '

@@ -82,8 +82,11 @@ class LandmarkPredictor:
         else:
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
         self.batch_size = batch_size
+        # what the checkpoint says of itself (e.g. the record of a site
+        # adaptation), empty for ONNX
+        self.checkpoint_meta = dict(ckpt.get('meta') or {})
         # the checkpoint's landmark names, else the config's dataset's
-        meta = ckpt.get('meta', {}).get('dataset_meta') or \
+        meta = self.checkpoint_meta.get('dataset_meta') or \
             self.model.dataset_meta
         self.names = [
             meta['keypoint_id2name'][i] for i in range(meta['num_keypoints'])

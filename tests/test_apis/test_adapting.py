@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from hyatt_mmpose.apis import LandmarkPredictor, adapting
+from hyatt_mmpose.apis import LandmarkPredictor, adapting, calibrating
 
 
 @pytest.fixture(scope='module')
@@ -94,3 +94,41 @@ def test_outputs_are_never_overwritten(adapted, tiny_checkpoint, site):
             config, checkpoint, site[1], '--num-images', '6', '--work-dir',
             work
         ])
+
+
+def test_calibration_follows_the_site(adapted, site, tiny_checkpoint,
+                                      tmp_path):
+    _, work = adapted
+    root, local = site
+    config, _ = tiny_checkpoint
+    options = [
+        '--cfg-options', f'train_dataloader.dataset.data_root={root}',
+        f'val_dataloader.dataset.data_root={root}'
+    ]
+    # the images the checkpoint was adapted on cannot calibrate it
+    with pytest.raises(ValueError, match='were used to adapt'):
+        calibrating.main([
+            config, f'{work}/adapted.pth', '--ann-file', local, '--out',
+            str(tmp_path / 'x.json')
+        ] + options)
+    record = json.load(open(f'{work}/adapted.json'))
+    rest = [
+        i for i in json.load(open(local))['images']
+        if i['id'] not in record['image_ids']
+    ]
+    doc = json.load(open(local))
+    doc['images'] = rest
+    doc['annotations'] = [
+        a for a in doc['annotations']
+        if a['image_id'] in {i['id']
+                             for i in rest}
+    ]
+    held = tmp_path / 'held.json'
+    held.write_text(json.dumps(doc))
+    cal = calibrating.main([
+        config, f'{work}/adapted.pth', '--ann-file',
+        str(held), '--coverage', '0.8', '--site', 'synthetic clinic', '--out',
+        str(tmp_path / 'site_cal.json')
+    ] + options)
+    assert cal.n == 6 and cal.record['site'] == 'synthetic clinic'
+    assert np.all(np.isfinite(cal.thresholds))  # 0.8 needs 4 images
