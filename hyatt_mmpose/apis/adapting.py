@@ -172,6 +172,10 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         nargs='+',
         help='annotation files to measure on (default: the images of '
         'LOCAL_JSON not drawn)')
+    parser.add_argument(
+        '--data-root',
+        help='the folder the image names of LOCAL_JSON (and --held-out) '
+        'are relative to; default the config\'s data_root')
     parser.add_argument('--work-dir', required=True)
     parser.add_argument('--site', help='the site\'s name, for the records')
     parser.add_argument('--seed', type=int, default=0)
@@ -200,7 +204,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    local, _ = read_split(cfg, args.local_json)
+    if args.data_root:
+        cfg.train_dataloader.dataset.data_root = args.data_root
+    local, _ = read_split(cfg, args.local_json, args.data_root)
     if len(local) < args.num_images:
         raise ValueError(f'{args.local_json}: {len(local)} images, fewer '
                          f'than --num-images {args.num_images}')
@@ -209,7 +215,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     adapt = parts['adapt']
     if args.held_out:
         held_out = {
-            osp.splitext(osp.basename(f))[0]: read_split(cfg, f)[0]
+            osp.splitext(osp.basename(f))[0]:
+            read_split(cfg, f, args.data_root)[0]
             for f in args.held_out
         }
     else:

@@ -2,7 +2,7 @@
 scored against their ground truth (calibration, coverage plots and site
 adaptation share these)."""
 import os.path as osp
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.config import Config
@@ -22,13 +22,17 @@ def split_ann_file(cfg: Config, split: str) -> str:
         f'{split}.json')
 
 
-def read_split(cfg: Config, ann_file: str) -> Tuple[List[dict], dict]:
+def read_split(cfg: Config,
+               ann_file: str,
+               data_root: Optional[str] = None) -> Tuple[List[dict], dict]:
     """The ground truth of an annotation file, read by the config's val
     dataset class.
 
     Args:
         cfg (Config): The model's config.
         ann_file (str): The split's annotation file.
+        data_root (str, optional): The folder its image names are relative
+            to; default the config's (``val_dataloader.dataset.data_root``).
 
     Returns:
         tuple: per image ``dict(img_id, img_path, keypoints (K, 2),
@@ -48,6 +52,8 @@ def read_split(cfg: Config, ann_file: str) -> Tuple[List[dict], dict]:
     dataset_cfg = dict(cfg.val_dataloader.dataset)
     dataset_cfg.update(
         ann_file=osp.abspath(ann_file), pipeline=[], test_mode=True)
+    if data_root is not None:
+        dataset_cfg.update(data_root=data_root)
     dataset = DATASETS.build(dataset_cfg)
     infos = []
     for i in range(len(dataset)):

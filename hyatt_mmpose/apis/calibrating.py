@@ -70,7 +70,8 @@ def calibrate(config: str,
               cfg_options: Optional[dict] = None,
               device: str = 'cpu',
               batch_size: int = 8,
-              site: Optional[str] = None) -> LandmarkCalibration:
+              site: Optional[str] = None,
+              data_root: Optional[str] = None) -> LandmarkCalibration:
     """Calibrates a checkpoint on a held-out split.
 
     Args:
@@ -86,6 +87,8 @@ def calibrate(config: str,
         batch_size (int): Images per forward pass.
         site (str, optional): The site the radii hold for, for the record
             (default: the annotation file's ``info``, else its dataset).
+        data_root (str, optional): The folder the split's image names are
+            relative to; default the config's.
 
     Returns:
         LandmarkCalibration: The thresholds and their record.
@@ -97,7 +100,7 @@ def calibrate(config: str,
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
-    infos, info = read_split(cfg, ann_file)
+    infos, info = read_split(cfg, ann_file, data_root)
     check_held_out(cfg, infos, ann_file)
     predictor = LandmarkPredictor(
         cfg, checkpoint, device, batch_size, with_spread=True)
@@ -165,6 +168,10 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     parser.add_argument('--score', default='adaptive', choices=SCORES)
     parser.add_argument('--out', help='default: beside the checkpoint')
     parser.add_argument(
+        '--data-root',
+        help='the folder the split\'s image names are relative to; '
+        'default the config\'s data_root')
+    parser.add_argument(
         '--site', help='the site the radii hold for (for the record)')
     parser.add_argument('--overwrite', action='store_true')
     parser.add_argument('--device', default='cpu')
@@ -186,7 +193,8 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     check_outputs_free([out], args.overwrite)
     calibration = calibrate(args.config, args.checkpoint, ann_file, args.split,
                             args.coverage, args.score, args.cfg_options,
-                            args.device, args.batch_size, args.site)
+                            args.device, args.batch_size, args.site,
+                            args.data_root)
     calibration.save(out)
     unit = 'mm' if args.score == 'radial' else 'x spread'
     print(f'{calibration.n} images of {ann_file}, {args.coverage:.0%} '

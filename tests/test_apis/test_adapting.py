@@ -34,9 +34,7 @@ def adapted(tiny_checkpoint, site, tmp_path_factory):
     results = adapting.main([
         config, checkpoint, local, '--num-images', '6', '--work-dir', work,
         '--iters', '30', '--lr', '1e-3', '--backbone-lr-mult', '1', '--site',
-        'synthetic clinic', '--cfg-options',
-        f'train_dataloader.dataset.data_root={root}',
-        f'val_dataloader.dataset.data_root={root}'
+        'synthetic clinic', '--data-root', root
     ])
     return results, work
 
@@ -101,10 +99,7 @@ def test_calibration_follows_the_site(adapted, site, tiny_checkpoint,
     _, work = adapted
     root, local = site
     config, _ = tiny_checkpoint
-    options = [
-        '--cfg-options', f'train_dataloader.dataset.data_root={root}',
-        f'val_dataloader.dataset.data_root={root}'
-    ]
+    options = ['--data-root', root]
     # the images the checkpoint was adapted on cannot calibrate it
     with pytest.raises(ValueError, match='were used to adapt'):
         calibrating.main([
