@@ -10,6 +10,7 @@ import pytest
 from hyatt_mmpose.apis import (LandmarkPredictor, calibrating, coverage_report,
                                predict_files, testing)
 from hyatt_mmpose.calibration import CalibrationError
+from hyatt_mmpose.visualization.landmark_drawing import RADIUS_COLOUR
 
 
 @pytest.fixture(scope='module')
@@ -109,6 +110,17 @@ def test_predict_tool_writes_radii(calibrated, synthetic_root, tmp_path):
     assert 'large_radius' in first['flags']
     row = next(csv.DictReader(open(out / 'landmarks.csv')))
     assert float(row['cranial_base_0_radius_mm']) == first['radius_mm']
+    # the radii are drawn, in their own colour, only with a calibration
+    plain = tmp_path / 'plain'
+    predict_files.main([
+        config, checkpoint, f'{synthetic_root}/images/test_0002.png',
+        '--spacing', '0.5', '--out-dir',
+        str(plain)
+    ])
+    for folder, drawn in ((out, True), (plain, False)):
+        overlay = cv2.imread(str(folder / 'test_0002_overlay.png'))
+        cyan = np.all(overlay == RADIUS_COLOUR, axis=-1).sum()
+        assert (cyan > 0) == drawn
 
 
 def test_test_tool_reports_coverage(calibrated, tmp_path):
