@@ -17,7 +17,6 @@ Prints MRE, SDR and (for cephalograms) SCR of each, with the minutes each
 took, and writes them to ``adaptation.json``. Nothing is overwritten
 without --overwrite.
 """
-import argparse
 import copy
 import json
 import os
@@ -27,7 +26,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 from ..adaptation import SiteOffsets
@@ -39,6 +38,7 @@ from ..utils.atomic_write import atomic_write
 from ..utils.overwrite_guard import check_outputs_free
 from ..utils.safe_checkpoint import safe_torch_load
 from .annotated_splits import predict_split, read_split
+from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
 
 OUTPUTS = ('site_offsets.json', 'adapted.pth', 'adapted.json',
@@ -159,12 +159,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         ValueError: If LOCAL_JSON has fewer than K images, or no image is
             left to hold out.
     """
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 2)[2])
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
+    parser = model_parser(__doc__)
     parser.add_argument('local_json', help='the site\'s annotated images')
     parser.add_argument('--num-images', '-k', type=int, required=True)
     parser.add_argument(
@@ -191,19 +186,12 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         '--offsets-only',
         action='store_true',
         help='estimate and measure the offsets, do not fine-tune')
-    parser.add_argument('--device', default='cpu')
     parser.add_argument('--overwrite', action='store_true')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='the overrides the model was trained with, key=value')
+    add_run_options(parser)
     args = parser.parse_args(argv)
     outputs = {name: osp.join(args.work_dir, name) for name in OUTPUTS}
     check_outputs_free(list(outputs.values()), args.overwrite)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args)
     if args.data_root:
         cfg.train_dataloader.dataset.data_root = args.data_root
     local, _ = read_split(cfg, args.local_json, args.data_root)

@@ -10,17 +10,17 @@ and writes the thresholds to a JSON beside the checkpoint
 must be images the model was neither trained nor selected on: its images
 are checked against the config's train and val annotation files.
 """
-import argparse
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
 import numpy as np
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from ..analysis import landmark_indices, measure
 from ..calibration import SCORES, LandmarkCalibration
 from ..utils.overwrite_guard import check_outputs_free
 from .annotated_splits import predict_split, read_split, split_ann_file
+from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
 
 
@@ -153,12 +153,7 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
         FileNotFoundError: If the split has no annotation file.
         ValueError: If the split shares images with training or val data.
     """
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 2)[2])
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
+    parser = model_parser(__doc__)
     parser.add_argument(
         '--split',
         default='cal',
@@ -174,19 +169,12 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     parser.add_argument(
         '--site', help='the site the radii hold for (for the record)')
     parser.add_argument('--overwrite', action='store_true')
-    parser.add_argument('--device', default='cpu')
     parser.add_argument('--batch-size', type=int, default=8)
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='the overrides the model was trained with, key=value')
+    add_run_options(parser)
     args = parser.parse_args(argv)
     if not 0 < args.coverage < 1:
         parser.error(f'--coverage must lie in (0, 1), got {args.coverage}')
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args)
     ann_file = args.ann_file or split_ann_file(cfg, args.split)
     out = args.out or (f'{osp.splitext(args.checkpoint)[0]}_calibration_'
                        f'{args.score}_{args.coverage:g}.json')

@@ -9,18 +9,17 @@ its error: points above the diagonal fell outside) and ``reliability.png``
 (nominal against empirical coverage at 50-99 %, one line per split, from
 the same calibration scores re-thresholded), and prints the figures.
 """
-import argparse
 import os
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
 import numpy as np
-from mmengine.config import Config, DictAction
 
 from ..calibration import LandmarkCalibration
 from ..evaluation.functional import radius_coverage, reliability_curve
 from ..visualization import plot_radius_vs_error, plot_reliability
 from .annotated_splits import predict_split, read_split, split_ann_file
+from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
 
 LEVELS = tuple(np.round(np.arange(0.50, 0.995, 0.01), 2))
@@ -40,25 +39,13 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
         CalibrationError: If the calibration does not fit the model.
         FileNotFoundError: If a split has no annotation file.
     """
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 2)[2])
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
+    parser = model_parser(__doc__)
     parser.add_argument('--calibration', required=True)
     parser.add_argument('--splits', nargs='+', default=['test1', 'test2'])
     parser.add_argument('--out-dir', default='coverage')
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='the overrides the model was trained with, key=value')
+    add_run_options(parser)
     args = parser.parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args)
     predictor = LandmarkPredictor(
         cfg, args.checkpoint, args.device, calibration=args.calibration)
     calibration: LandmarkCalibration = predictor.calibration
