@@ -7,8 +7,7 @@
 _base_ = ['./hyatt_cephalometric_cpu-256x320.py']
 
 # data loaders: the same images as the default conversion, senior points
-train_dataloader = dict(
-    dataset=dict(ann_file='annotations_senior/train.json'))
+train_dataloader = dict(dataset=dict(ann_file='annotations_senior/train.json'))
 val_dataloader = dict(dataset=dict(ann_file='annotations_senior/val.json'))
 test_dataloader = dict(
     dataset=dict(datasets=[
