@@ -14,8 +14,11 @@ unless --held-out names files), and measures on the held-out images:
    of it, the config's augmentation): ``adapted.pth``, with the record of
    what it was adapted on in its meta and in ``adapted.json``.
 Prints MRE, SDR and (for cephalograms) SCR of each, with the minutes each
-took, and writes them to ``adaptation.json``. Nothing is overwritten
-without --overwrite.
+took, and writes them to ``adaptation.json``; the draw is written as
+``adapt_images.json`` and (without --held-out) ``held_out.json``, the file
+to recalibrate on at the site. Held-out images that the base model was
+trained on, or that were drawn to adapt on, are refused. Nothing is
+overwritten without --overwrite.
 """
 import copy
 import json
@@ -37,12 +40,16 @@ from ..evaluation.functional import balanced_recall, landmark_errors, mre_sdr
 from ..utils.atomic_write import atomic_write
 from ..utils.overwrite_guard import check_outputs_free
 from ..utils.safe_checkpoint import safe_torch_load
-from .annotated_splits import predict_split, read_split
+from .annotated_splits import (check_unseen, predict_split, read_split,
+                               seen_images)
 from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
 
-OUTPUTS = ('site_offsets.json', 'adapted.pth', 'adapted.json',
-           'adaptation.json')
+# adapt_images.json and held_out.json: the draw, as annotation files (the
+# latter for tools/calibrate.py --ann-file at the site)
+OFFSET_OUTPUTS = ('site_offsets.json', 'adaptation.json', 'adapt_images.json',
+                  'held_out.json')
+OUTPUTS = OFFSET_OUTPUTS + ('adapted.pth', 'adapted.json')
 
 
 def site_metrics(pred_px: np.ndarray, infos: Sequence[dict],
@@ -190,7 +197,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     add_run_options(parser)
     args = parser.parse_args(argv)
     outputs = {name: osp.join(args.work_dir, name) for name in OUTPUTS}
-    check_outputs_free(list(outputs.values()), args.overwrite)
+    check_outputs_free([
+        outputs[n] for n in (OFFSET_OUTPUTS if args.offsets_only else OUTPUTS)
+    ], args.overwrite)
     cfg = load_config(args)
     if args.data_root:
         cfg.train_dataloader.dataset.data_root = args.data_root
@@ -212,17 +221,34 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     if not any(held_out.values()):
         raise ValueError(f'{args.local_json}: no image left to hold out; '
                          'give --held-out files or a smaller --num-images')
+    base = LandmarkPredictor(cfg, args.checkpoint, args.device)
+    # held-out images the base model trained on, or that are adapted on,
+    # would flatter every row (selection on val is allowed: it is mild)
+    seen = seen_images(cfg, base.checkpoint_meta, args.checkpoint,
+                       ('train_dataloader', ))
+    seen.update({
+        osp.realpath(i['img_path']):
+        f'the {args.num_images} images drawn '
+        'to adapt on'
+        for i in adapt
+    })
+    for split, infos in held_out.items():
+        check_unseen(infos, seen, f'held-out {split}')
     os.makedirs(args.work_dir, exist_ok=True)
+    write_subset(args.local_json, [i['img_id'] for i in adapt],
+                 outputs['adapt_images.json'])
+    if not args.held_out:
+        write_subset(args.local_json, [i['img_id'] for i in parts['held_out']],
+                     outputs['held_out.json'])
     record = dict(
         site=args.site or 'not named',
         base_checkpoint=args.checkpoint,
         config=args.config,
         local_json=args.local_json,
         seed=args.seed,
-        images=[i['img_path'] for i in adapt],
+        images=[osp.realpath(i['img_path']) for i in adapt],
         image_ids=[int(i['img_id']) for i in adapt])
 
-    base = LandmarkPredictor(cfg, args.checkpoint, args.device)
     held_pred: Dict[str, np.ndarray] = {}
     start = time.time()
     for split, infos in held_out.items():
@@ -247,8 +273,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
 
     if not args.offsets_only:
         start = time.time()
-        subset = osp.join(args.work_dir, 'adapt_images.json')
-        write_subset(args.local_json, record['image_ids'], subset)
+        subset = outputs['adapt_images.json']
         schedule = dict(
             iters=args.iters,
             lr=args.lr,

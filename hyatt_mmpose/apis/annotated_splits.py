@@ -107,3 +107,67 @@ def predict_split(predictor: LandmarkPredictor,
     if predictor.calibration is not None:
         out['radius_mm'] = np.stack([r['radius_mm'] for r in results])
     return out
+
+
+def seen_images(
+    cfg: Config,
+    checkpoint_meta: dict,
+    checkpoint: str,
+    loaders: Sequence[str] = ('train_dataloader', 'val_dataloader')
+) -> Dict[str, str]:
+    """The images a checkpoint has been trained (or selected) on, as far as
+    the files say: those of ``loaders`` in ``cfg`` and in the config saved
+    in the checkpoint (what it was really trained with), and those a site
+    adaptation used.
+
+    Args:
+        cfg (Config): The config given with the checkpoint.
+        checkpoint_meta (dict): The checkpoint's ``meta``.
+        checkpoint (str): The checkpoint's path, for the messages.
+        loaders (Sequence[str]): The data loaders whose files count.
+
+    Returns:
+        dict: Each image's real path to where it was found.
+    """
+    configs = [cfg]
+    if isinstance(checkpoint_meta.get('cfg'), str):
+        configs.append(Config.fromstring(checkpoint_meta['cfg'], '.py'))
+    seen = {}
+    for config in configs:
+        for loader in loaders:
+            dataset = (config.get(loader) or {}).get('dataset') or {}
+            if 'ann_file' not in dataset:
+                continue
+            path = osp.join(dataset.get('data_root', ''), dataset.ann_file)
+            if osp.isfile(path):
+                # read as the given config reads (a saved fine-tuning
+                # config has no val dataset to borrow the class from)
+                for info in read_split(cfg, path, dataset.get('data_root'))[0]:
+                    seen.setdefault(
+                        osp.realpath(info['img_path']), f'{path} ({loader})')
+    for image in checkpoint_meta.get('adaptation', {}).get('images', []):
+        seen.setdefault(
+            osp.realpath(image), f'the images {checkpoint} was adapted on')
+    return seen
+
+
+def check_unseen(infos: Sequence[dict], seen: Dict[str, str],
+                 ann_file: str) -> None:
+    """Refuses images in ``seen`` (see :func:`seen_images`).
+
+    Args:
+        infos (Sequence[dict]): As :func:`read_split` returns.
+        seen (dict): Real path to where the image was seen.
+        ann_file (str): The file ``infos`` came from, for the message.
+
+    Raises:
+        ValueError: Naming how many, the first, and where it was seen.
+    """
+    shared = [
+        i['img_path'] for i in infos if osp.realpath(i['img_path']) in seen
+    ]
+    if shared:
+        raise ValueError(
+            f'{ann_file}: {len(shared)} image(s), e.g. {shared[0]}, are also '
+            f'in {seen[osp.realpath(shared[0])]}; use images the model was '
+            'neither trained nor selected on')

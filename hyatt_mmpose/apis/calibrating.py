@@ -18,34 +18,12 @@ from mmengine.config import Config
 
 from ..analysis import landmark_indices, measure
 from ..calibration import SCORES, LandmarkCalibration
+from ..utils.file_hash import file_sha256
 from ..utils.overwrite_guard import check_outputs_free
-from .annotated_splits import predict_split, read_split, split_ann_file
+from .annotated_splits import (check_unseen, predict_split, read_split,
+                               seen_images, split_ann_file)
 from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
-
-
-def check_held_out(cfg: Config, infos: Sequence[dict], ann_file: str) -> None:
-    """Refuses a split that shares images with the training or val data.
-
-    Raises:
-        ValueError: naming the first shared image and both files.
-    """
-    held_out = {osp.realpath(i['img_path']): i['img_path'] for i in infos}
-    for loader in ('train_dataloader', 'val_dataloader'):
-        dataset = cfg[loader].dataset
-        path = osp.join(dataset.get('data_root', ''), dataset.ann_file)
-        if not osp.isfile(path):
-            continue
-        used, _ = read_split(cfg, path)
-        shared = [
-            held_out[p] for p in (osp.realpath(u['img_path']) for u in used)
-            if p in held_out
-        ]
-        if shared:
-            raise ValueError(
-                f'{ann_file}: {len(shared)} image(s), e.g. {shared[0]}, are '
-                f'also in {path} ({loader}); calibrate on images the model '
-                'was neither trained nor selected on')
 
 
 def measurement_errors(scored: Dict[str, np.ndarray],
@@ -71,7 +49,8 @@ def calibrate(config: str,
               device: str = 'cpu',
               batch_size: int = 8,
               site: Optional[str] = None,
-              data_root: Optional[str] = None) -> LandmarkCalibration:
+              data_root: Optional[str] = None,
+              site_offsets: Optional[str] = None) -> LandmarkCalibration:
     """Calibrates a checkpoint on a held-out split.
 
     Args:
@@ -89,35 +68,30 @@ def calibrate(config: str,
             (default: the annotation file's ``info``, else its dataset).
         data_root (str, optional): The folder the split's image names are
             relative to; default the config's.
+        site_offsets (str, optional): Site offsets (``tools/adapt.py``) the
+            predictions get first, as they will when the radii are used.
 
     Returns:
         LandmarkCalibration: The thresholds and their record.
 
     Raises:
-        ValueError: If the split shares images with training or val data,
-            or with the images an adapted checkpoint was adapted on.
+        ValueError: If the split shares images with the training or val
+            data of the config or of the checkpoint's own saved config, or
+            with the images an adapted checkpoint was adapted on.
     """
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     infos, info = read_split(cfg, ann_file, data_root)
-    check_held_out(cfg, infos, ann_file)
     predictor = LandmarkPredictor(
-        cfg, checkpoint, device, batch_size, with_spread=True)
-    adapted_on = {
-        osp.realpath(p)
-        for p in predictor.checkpoint_meta.get('adaptation', {}).get(
-            'images', [])
-    }
-    shared = [
-        i['img_path'] for i in infos
-        if osp.realpath(i['img_path']) in adapted_on
-    ]
-    if shared:
-        raise ValueError(
-            f'{ann_file}: {len(shared)} image(s), e.g. {shared[0]}, were '
-            f'used to adapt {checkpoint} (tools/adapt.py); calibrate on the '
-            'site\'s other images')
+        cfg,
+        checkpoint,
+        device,
+        batch_size,
+        with_spread=True,
+        site_offsets=site_offsets)
+    check_unseen(infos, seen_images(cfg, predictor.checkpoint_meta,
+                                    checkpoint), ann_file)
     scored = predict_split(predictor, infos)
     scores = scored['errors_mm']
     if score == 'adaptive':
@@ -135,7 +109,10 @@ def calibrate(config: str,
             ground_truth=info.get('ground_truth', 'not recorded'),
             site=site or info.get('site', info.get('dataset', 'not recorded')),
             config=config,
-            checkpoint=checkpoint))
+            checkpoint=checkpoint,
+            checkpoint_sha256=file_sha256(checkpoint),
+            site_offsets=site_offsets,
+            site_offsets_sha256=site_offsets and file_sha256(site_offsets)))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
@@ -167,6 +144,10 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
         help='the folder the split\'s image names are relative to; '
         'default the config\'s data_root')
     parser.add_argument(
+        '--site-offsets',
+        help='a file of tools/adapt.py, applied before scoring (the radii '
+        'then go with it)')
+    parser.add_argument(
         '--site', help='the site the radii hold for (for the record)')
     parser.add_argument('--overwrite', action='store_true')
     parser.add_argument('--batch-size', type=int, default=8)
@@ -182,7 +163,7 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     calibration = calibrate(args.config, args.checkpoint, ann_file, args.split,
                             args.coverage, args.score, args.cfg_options,
                             args.device, args.batch_size, args.site,
-                            args.data_root)
+                            args.data_root, args.site_offsets)
     calibration.save(out)
     unit = 'mm' if args.score == 'radial' else 'x spread'
     print(f'{calibration.n} images of {ann_file}, {args.coverage:.0%} '

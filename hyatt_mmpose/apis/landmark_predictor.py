@@ -9,10 +9,10 @@ from mmengine.structures import PixelData
 from mmpose.apis import init_model
 
 from ..adaptation import SiteOffsets
-from ..calibration import LandmarkCalibration, spread_mm
+from ..calibration import CalibrationError, LandmarkCalibration, spread_mm
 from ..datasets import parse_pixel_spacing
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
-from ..utils import load_checkpoint_strict
+from ..utils import file_sha256, load_checkpoint_strict
 from .landmark_checks import LARGE_RADIUS, landmark_flags
 
 ImageInput = Union[str, np.ndarray, RadiographImage]
@@ -100,6 +100,8 @@ class LandmarkPredictor:
         if calibration is not None:
             self.calibration = LandmarkCalibration.load(calibration)
             self.calibration.check_names(self.names, calibration)
+            self._check_calibrated_with(calibration, checkpoint, site_offsets,
+                                        backend)
         self.max_radius_mm = max_radius_mm
         self.site_offsets = None
         if site_offsets is not None:
@@ -108,6 +110,28 @@ class LandmarkPredictor:
         self.with_spread = with_spread or calibration is not None
         # the spread is read from the finest level's heatmaps
         self.model.test_cfg['output_heatmaps'] = self.with_spread
+
+    def _check_calibrated_with(self, path: str, checkpoint: str,
+                               site_offsets: Optional[str],
+                               backend: str) -> None:
+        """Refuses radii calibrated on another checkpoint (an ONNX file is
+        not compared: it is made from one) or other site offsets."""
+        record = self.calibration.record
+        expected = record.get('checkpoint_sha256')
+        if backend == 'pytorch' and expected and \
+                file_sha256(checkpoint) != expected:
+            raise CalibrationError(
+                f'{path}: calibrated on {record.get("checkpoint")}, not on '
+                f'{checkpoint} (their bytes differ); calibrate this '
+                'checkpoint (tools/calibrate.py)')
+        given = site_offsets and file_sha256(site_offsets)
+        if given != record.get('site_offsets_sha256'):
+            raise CalibrationError(
+                f'{path}: calibrated with site offsets '
+                f'{record.get("site_offsets")}, predicting with '
+                f'{site_offsets}; the radii hold for the predictions they '
+                'were calibrated on: calibrate with --site-offsets as you '
+                'predict')
 
     def predict(self,
                 images: Union[ImageInput, Sequence[ImageInput]],

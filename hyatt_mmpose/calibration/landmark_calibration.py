@@ -66,8 +66,11 @@ class LandmarkCalibration:
         self.score = score
         self.names = list(names)
         self.peak_fraction = float(peak_fraction)
+        # null in the file is NaN (an image whose value could not be
+        # computed), left out of the threshold
         self.measurement_errors = {
-            m: np.asarray(e, dtype=np.float64)
+            m: np.array([np.nan if v is None else v for v in e],
+                        dtype=np.float64)
             for m, e in (measurement_errors or {}).items()
         }
         self.record = dict(record or {})
@@ -155,7 +158,7 @@ class LandmarkCalibration:
             record=self.record,
             scores=[finite(row) for row in self.scores],
             measurement_errors={
-                m: e.tolist()
+                m: finite(e)
                 for m, e in self.measurement_errors.items()
             })
 

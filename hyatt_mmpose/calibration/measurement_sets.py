@@ -2,12 +2,22 @@
 sets they reach."""
 from typing import Dict, List, Tuple
 
+import numpy as np
+
 from ..analysis.cephalometry import RANGES
 
 
 def measurement_interval(value: float, margin: float) -> Tuple[float, float]:
-    """``[value - margin, value + margin]``; ``margin`` is the conformal
-    threshold of the measurement's absolute errors (``inf`` allowed)."""
+    """The conformal interval of a measurement.
+
+    Args:
+        value (float): The predicted value.
+        margin (float): The conformal threshold of the measurement's
+            absolute errors (``inf`` allowed).
+
+    Returns:
+        tuple[float, float]: ``(value - margin, value + margin)``.
+    """
     return value - margin, value + margin
 
 
@@ -26,6 +36,9 @@ def class_set(measurement: str, low: float, high: float) -> List[int]:
     Returns:
         list[int]: The classes reached, ascending: one class where the
         interval lies inside one, several where it crosses a boundary.
+
+    Raises:
+        ValueError: If ``low > high``.
     """
     if not low <= high:
         raise ValueError(f'{measurement}: interval [{low}, {high}] is empty')
@@ -53,14 +66,16 @@ def measurement_sets(values: Dict[str, float],
         margins (dict): Measurement name to its conformal margin.
 
     Returns:
-        dict: name to ``dict(value, low, high, classes)``.
+        dict: name to ``dict(value, low, high, classes)``; an infinite
+        bound (too few calibration images) is None, so that the result
+        stays valid JSON.
     """
     out = {}
     for m, margin in margins.items():
         low, high = measurement_interval(float(values[m]), margin)
         out[m] = dict(
             value=float(values[m]),
-            low=float(low),
-            high=float(high),
+            low=float(low) if np.isfinite(low) else None,
+            high=float(high) if np.isfinite(high) else None,
             classes=class_set(m, low, high))
     return out

@@ -1,5 +1,6 @@
 from .atomic_write import atomic_write
 from .distributed import use_gloo_without_cuda
+from .file_hash import file_sha256
 from .input_size import input_size_of
 from .latest_checkpoint import latest_checkpoint
 from .overwrite_guard import check_outputs_free
@@ -9,7 +10,7 @@ from .strict_checkpoint import CheckpointMismatchError, load_checkpoint_strict
 
 __all__ = [
     'SAFE_GLOBALS', 'CheckpointMismatchError', 'UnsafeCheckpointError',
-    'atomic_write', 'check_outputs_free', 'input_size_of',
+    'atomic_write', 'check_outputs_free', 'file_sha256', 'input_size_of',
     'install_safe_checkpoint_loader', 'latest_checkpoint',
     'load_checkpoint_strict', 'safe_torch_load', 'use_gloo_without_cuda'
 ]

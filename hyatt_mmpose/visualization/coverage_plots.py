@@ -20,7 +20,8 @@ def plot_radius_vs_error(errors_mm: np.ndarray, radii_mm: np.ndarray,
 
     Args:
         errors_mm (np.ndarray): ``(n, K)`` radial errors (NaN left out).
-        radii_mm (np.ndarray): ``(n, K)`` conformal radii (finite).
+        radii_mm (np.ndarray): ``(n, K)`` conformal radii (infinite ones
+            are left out).
         names (Sequence[str]): The K landmark names.
         coverage (float): The nominal coverage, for the titles.
         path (str): The PNG to write.
@@ -34,7 +35,11 @@ def plot_radius_vs_error(errors_mm: np.ndarray, radii_mm: np.ndarray,
         if k >= len(names):
             ax.axis('off')
             continue
-        keep = ~np.isnan(errors_mm[:, k])
+        # infinite radii (too few calibration images) cannot be drawn
+        keep = ~np.isnan(errors_mm[:, k]) & np.isfinite(radii_mm[:, k])
+        if not keep.any():
+            ax.set_title(f'{names[k]}: no finite radius', fontsize=9)
+            continue
         err, rad = errors_mm[keep, k], radii_mm[keep, k]
         top = max(err.max(), rad.max()) * 1.05
         covered = err <= rad

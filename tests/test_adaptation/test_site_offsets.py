@@ -3,7 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from hyatt_mmpose.adaptation import SiteOffsets, SiteOffsetsError
+from hyatt_mmpose.adaptation import (SiteOffsets, SiteOffsetsError,
+                                     offset_p_values)
 
 
 def shifted_points(rng, k_images, shift_mm, spacing, noise_mm=0.5):
@@ -26,6 +27,18 @@ def test_known_shift_is_recovered_and_no_shift_stays_zero():
         offsets.offsets_mm[[0, 2]], shift[[0, 2]], atol=4 * se)
     assert np.all(offsets.offsets_mm[[1, 3]] == 0)
     assert np.all(offsets.p_values[[0, 2]] < 1e-6)
+
+
+def test_p_values_are_uniform_without_a_shift():
+    """Under the null the test rejects at its level: 5 % of 4000
+    landmarks at alpha 0.05, within 4 binomial standard errors (a wrong F
+    scaling or degrees of freedom moves this far off)."""
+    rng = np.random.default_rng(3)
+    differences = rng.normal(0, 1, (8, 4000, 2)) * [1.0, 3.0]
+    p = offset_p_values(differences)
+    se = np.sqrt(0.05 * 0.95 / 4000)
+    assert abs(np.mean(p < 0.05) - 0.05) < 4 * se
+    assert abs(np.mean(p < 0.5) - 0.5) < 4 * np.sqrt(0.25 / 4000)
 
 
 def test_too_few_images_keep_every_offset_at_zero():

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from hyatt_mmpose.apis import LandmarkPredictor, adapting, calibrating
+from hyatt_mmpose.calibration import CalibrationError
 
 
 @pytest.fixture(scope='module')
@@ -74,6 +75,7 @@ def test_predictor_applies_site_offsets(adapted, tiny_checkpoint,
             image, pixel_spacing=[0.5, 0.25])[0]
     offsets = np.array(
         json.load(open(f'{work}/site_offsets.json'))['offsets_mm'])
+    assert np.any(offsets != 0)
     np.testing.assert_allclose(
         moved['landmarks_px'] - plain['landmarks_px'],
         offsets / [0.5, 0.25],
@@ -98,32 +100,43 @@ def test_calibration_follows_the_site(adapted, site, tiny_checkpoint,
                                       tmp_path):
     _, work = adapted
     root, local = site
-    config, _ = tiny_checkpoint
+    config, checkpoint = tiny_checkpoint
     options = ['--data-root', root]
     # the images the checkpoint was adapted on cannot calibrate it
-    with pytest.raises(ValueError, match='were used to adapt'):
+    with pytest.raises(ValueError, match=r'also in .*adapt_images\.json'):
         calibrating.main([
             config, f'{work}/adapted.pth', '--ann-file', local, '--out',
             str(tmp_path / 'x.json')
         ] + options)
-    record = json.load(open(f'{work}/adapted.json'))
-    rest = [
-        i for i in json.load(open(local))['images']
-        if i['id'] not in record['image_ids']
-    ]
-    doc = json.load(open(local))
-    doc['images'] = rest
-    doc['annotations'] = [
-        a for a in doc['annotations']
-        if a['image_id'] in {i['id']
-                             for i in rest}
-    ]
-    held = tmp_path / 'held.json'
-    held.write_text(json.dumps(doc))
+    # the site's held-out images, as tools/adapt.py wrote them, can
+    cal_file = str(tmp_path / 'site_cal.json')
     cal = calibrating.main([
-        config, f'{work}/adapted.pth', '--ann-file',
-        str(held), '--coverage', '0.8', '--site', 'synthetic clinic', '--out',
-        str(tmp_path / 'site_cal.json')
+        config, f'{work}/adapted.pth', '--ann-file', f'{work}/held_out.json',
+        '--coverage', '0.8', '--site', 'synthetic clinic', '--out', cal_file
     ] + options)
     assert cal.n == 6 and cal.record['site'] == 'synthetic clinic'
     assert np.all(np.isfinite(cal.thresholds))  # 0.8 needs 4 images
+    LandmarkPredictor(config, f'{work}/adapted.pth', calibration=cal_file)
+    # the radii are refused on another checkpoint or other site offsets
+    with pytest.raises(CalibrationError, match='their bytes differ'):
+        LandmarkPredictor(config, checkpoint, calibration=cal_file)
+    with pytest.raises(
+            CalibrationError, match='calibrate with '
+            '--site-offsets'):
+        LandmarkPredictor(
+            config,
+            f'{work}/adapted.pth',
+            calibration=cal_file,
+            site_offsets=f'{work}/site_offsets.json')
+
+
+def test_held_out_images_drawn_to_adapt_on_are_refused(tiny_checkpoint, site,
+                                                       tmp_path):
+    config, checkpoint = tiny_checkpoint
+    root, local = site
+    with pytest.raises(ValueError, match='drawn to adapt on'):
+        adapting.main([
+            config, checkpoint, local, '--num-images', '6', '--held-out',
+            local, '--work-dir',
+            str(tmp_path), '--offsets-only', '--data-root', root
+        ])

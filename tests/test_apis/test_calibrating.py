@@ -6,6 +6,7 @@ import json
 import cv2
 import numpy as np
 import pytest
+from mmengine.config import Config
 
 from hyatt_mmpose.apis import (LandmarkPredictor, calibrating, coverage_report,
                                predict_files, testing)
@@ -55,6 +56,17 @@ def test_training_and_val_images_are_refused(tiny_checkpoint, tmp_path):
         ])
     with pytest.raises(FileNotFoundError, match='--cal-size 20'):
         calibrating.main([config, checkpoint, '--out', str(tmp_path / 'y')])
+    # a config that no longer lists the training images: the checkpoint's
+    # own saved config still does
+    other = Config.fromfile(config)
+    other.train_dataloader.dataset.ann_file = 'annotations/test.json'
+    other.dump(str(tmp_path / 'other.py'))
+    with pytest.raises(ValueError, match=r'train\.json \(train_dataloader\)'):
+        calibrating.main([
+            str(tmp_path / 'other.py'), checkpoint, '--split', 'train',
+            '--out',
+            str(tmp_path / 'z.json')
+        ])
     assert not (tmp_path / 'x.json').exists()
 
 

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from hyatt_mmpose.analysis import classify
+from hyatt_mmpose.analysis.cephalometry import RANGES
 from hyatt_mmpose.calibration import class_set, measurement_sets
 from hyatt_mmpose.evaluation import measurement_coverage
 
@@ -29,16 +30,24 @@ def test_mw_edge_to_edge_class():
     assert class_set('MW', 1.0, 5.0) == [1, 3, 4]
 
 
-def test_the_point_class_is_always_in_its_set():
+@pytest.mark.parametrize('measurement', ['SNA', 'ANB', 'FHI', 'MW'])
+def test_sets_equal_the_classes_of_every_value_inside(measurement):
+    """Against classify over a fine grid of each interval, its ends and
+    the class boundaries (and 0 for MW) that fall inside."""
     rng = np.random.default_rng(0)
-    for m, centre in (('SNA', 81.0), ('FHI', 0.7), ('MW', 2.0)):
-        values = centre + rng.normal(0, 3 if m != 'FHI' else 0.05, 200)
-        point = classify({m: values})[m] if m != 'MW' else None
-        for i, v in enumerate(values):
-            chosen = classify({m: np.array(v)})[m]
-            assert chosen in class_set(m, v - 0.3 * abs(v), v + 0.3 * abs(v))
-            if point is not None:
-                assert point[i] == chosen
+    low_n, high_n = RANGES[measurement][:2]
+    width = high_n - low_n
+    specials = [low_n, high_n, 0.0]
+    for _ in range(300):
+        centre = rng.uniform(low_n - 2 * width, high_n + 2 * width)
+        half = rng.choice([0.0, rng.uniform(0, 2 * width)])
+        low, high = centre - half, centre + half
+        grid = np.concatenate([
+            np.linspace(low, high, 2001),
+            [v for v in specials if low <= v <= high]
+        ])
+        expected = sorted(set(classify({measurement: grid})[measurement]))
+        assert class_set(measurement, low, high) == expected, (low, high)
 
 
 def test_measurement_coverage_counts_by_hand():
@@ -50,3 +59,9 @@ def test_measurement_coverage_counts_by_hand():
     assert got['interval_coverage_ANB'] == pytest.approx(200 / 3)
     assert got['set_coverage_ANB'] == 100
     assert got['set_size_ANB'] == pytest.approx(4 / 3)
+
+
+def test_infinite_margins_give_json_nulls():
+    got = measurement_sets(dict(FMA=30.0), dict(FMA=np.inf))['FMA']
+    assert got['low'] is None and got['high'] is None
+    assert got['classes'] == [1, 2, 3]
