@@ -106,6 +106,7 @@ def calibrate(config: str,
             split=split,
             ann_file=ann_file,
             image_ids=[int(i['img_id']) for i in infos],
+            images=[osp.realpath(i['img_path']) for i in infos],
             ground_truth=info.get('ground_truth', 'not recorded'),
             site=site or info.get('site', info.get('dataset', 'not recorded')),
             config=config,
@@ -160,7 +161,10 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     out = args.out or (f'{osp.splitext(args.checkpoint)[0]}_calibration_'
                        f'{args.score}_{args.coverage:g}.json')
     check_outputs_free([out], args.overwrite)
-    calibration = calibrate(args.config, args.checkpoint, ann_file, args.split,
+    # a file given stands for itself, not for --split
+    split = osp.splitext(osp.basename(args.ann_file))[0] \
+        if args.ann_file else args.split
+    calibration = calibrate(args.config, args.checkpoint, ann_file, split,
                             args.coverage, args.score, args.cfg_options,
                             args.device, args.batch_size, args.site,
                             args.data_root, args.site_offsets)

@@ -257,6 +257,9 @@ class LandmarkPredictor:
                                     'mm and the image has no pixel spacing')
                 else:
                     px = self.site_offsets.apply(px, spacing)
+            if self.calibration is not None and spacing is None:
+                warnings.append('no conformal radii: they are in mm and the '
+                                'image has no pixel spacing (give one)')
             scores = np.asarray(sample.pred_instances.keypoint_scores)[0]
             flags = landmark_flags(px, scores, radiograph.image.shape[:2])
             extra = self._uncertainty(sample, spacing, flags)

@@ -377,7 +377,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f'{flagged} with landmarks not to be trusted (see "flags" in '
               'their JSON, "flagged" in the CSV)')
     for title, items in (('not images, left out', skipped),
-                         ('spacing not used', warned)):
+                         ('warnings (spacing, radii, offsets)', warned)):
         if items:
             print(f'{len(items)} {title}:')
             for item in items:

@@ -91,6 +91,7 @@ def test_predictions_carry_radii_and_flags(calibrated, synthetic_root):
     no_mm = LandmarkPredictor(
         config, checkpoint, calibration=path).predict(image)[0]
     assert no_mm['radius_mm'] is None
+    assert 'no conformal radii' in no_mm['warnings'][0]
 
 
 def test_calibration_of_other_landmarks_is_refused(calibrated, tmp_path):

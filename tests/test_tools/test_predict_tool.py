@@ -155,7 +155,7 @@ def test_bad_spacing_tag_costs_that_file_its_mm_only(tiny_checkpoint,
     assert good_record['spacing_source'] == 'PixelSpacing'
     assert good_record['landmarks'][0]['x_mm'] == pytest.approx(
         good_record['landmarks'][0]['x_px'] * 0.2)
-    assert 'spacing not used' in capsys.readouterr().out
+    assert 'warnings (spacing, radii, offsets)' in capsys.readouterr().out
     # spacing typed by hand gets the same check
     with pytest.raises(SystemExit):
         run(config, checkpoint, [images], out, '--spacing', '0')

@@ -1,3 +1,4 @@
+import os.path as osp
 from typing import Dict, Optional, Sequence
 
 import numpy as np
@@ -46,6 +47,7 @@ class ConformalCoverageMetric(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.path = calibration
         self.calibration = LandmarkCalibration.load(calibration)
+        self.calibrated = set(self.calibration.record.get('images', []))
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
@@ -69,9 +71,17 @@ class ConformalCoverageMetric(BaseMetric):
                     spread=spread_mm(heatmaps.cpu().numpy(),
                                      sample['input_scale'], spacing,
                                      self.calibration.peak_fraction),
-                    split=sample.get('split')))
+                    split=sample.get('split'),
+                    calibration_image=osp.realpath(
+                        sample.get('img_path') or '') in self.calibrated))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
+        reused = sum(r['calibration_image'] for r in results)
+        if reused:
+            MMLogger.get_current_instance().warning(
+                f'{reused} of the {len(results)} images scored were '
+                f'calibration images of {self.path}: their coverage is '
+                'in-sample, not a test of the radii')
         meta = self.dataset_meta or {}
         id2name = meta.get('keypoint_id2name')
         if id2name:
