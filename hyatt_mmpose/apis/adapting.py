@@ -264,9 +264,10 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     minutes['offsets'] = (time.time() - start) / 60
     results = dict(before={}, offsets={}, record=record, minutes=minutes)
     for split, infos in held_out.items():
-        spacing = np.stack([i['pixel_spacing'] for i in infos])
-        shifted = held_pred[split] + \
-            offsets.offsets_mm[None] / spacing[:, None, :]
+        shifted = np.stack([
+            offsets.apply(p, i['pixel_spacing'])
+            for p, i in zip(held_pred[split], infos)
+        ])
         results['before'][split] = site_metrics(held_pred[split], infos,
                                                 base.names)
         results['offsets'][split] = site_metrics(shifted, infos, base.names)
