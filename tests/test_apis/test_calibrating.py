@@ -44,7 +44,9 @@ def test_thresholds_equal_a_recomputation(calibrated, synthetic_root):
             (result['landmarks_px'] - gt) * image['pixel_spacing'], axis=1)
         scores.append(error / result['spread_mm'])
     expected = np.sort(scores, axis=0)[2]  # the 3rd smallest
-    np.testing.assert_allclose(doc['thresholds'], expected, rtol=1e-5)
+    # the tool predicts in batches of 8, this loop one image at a time:
+    # float32 kernels round differently by batch size and CPU (2e-5 seen)
+    np.testing.assert_allclose(doc['thresholds'], expected, rtol=2e-4)
 
 
 def test_training_and_val_images_are_refused(tiny_checkpoint, tmp_path):
