@@ -1,8 +1,11 @@
 """Times BiLevelRoutingAttention and records its peak memory, against a
-gather-then-attend version of the same computation and dense attention.
+gather-then-attend version of the same computation, dense attention and,
+given a checkout of the official BiFormer code, the official BRA.
 
     python bench/bra.py                       # every size, CPU
     python bench/bra.py --device cuda --sizes hyatt-s1 no-pool-128
+    git clone https://github.com/rayleizhu/BiFormer ../BiFormer
+    python bench/bra.py --official ../BiFormer --sizes hyatt-s1
 
 Each (size, variant) is timed in its own process, and its peak memory taken
 in another (see bench/measure.py: the resident set on the CPU, the caching
@@ -10,6 +13,13 @@ allocator's peak on CUDA, above the level before the call). Forward is timed
 without autograd (inference), forward+backward with it (training); each is
 the median of ``--repeats`` runs after one warm-up. Prints a table and
 writes JSON (default ``bench/results/bra-<device>.json``).
+
+Every variant gets the input in the memory layout its network gives it:
+channels last (NHWC), as an NCHW view for ours, gather and dense.
+``--official PATH`` adds the variant ``official``: ``ops/bra_legacy.py`` of
+that checkout, on our weights and settings (bench/official_bra.py); where
+the map divides into regions the report also gives the largest difference
+of its output and input gradient from ours.
 """
 import argparse
 import json
@@ -20,6 +30,7 @@ import torch
 # imports in its own folder first.
 from gather_bra import GatherThenAttend
 from measure import PeakMemory, machine, median_ms, run_worker_parts
+from official_bra import OfficialBRA, load_official_class
 
 from hyatt_mmpose.models.utils import BiLevelRoutingAttention
 from hyatt_mmpose.utils import atomic_write
@@ -37,24 +48,34 @@ SIZES = {
     # no kv pooling: the K/V copy per routed region dominates
     'no-pool-128': (128, 128, 128, 4, 8, 4, None),
 }
-VARIANTS = ('ours', 'gather', 'dense')
+VARIANTS = ('ours', 'gather', 'official', 'dense')
+# what speed-up and memory are given against
+BASELINES = ('gather', 'official')
 # dense attention is run where its score matrix stays below this many
 # multiply-adds (forward), about a minute on two CPU cores
 DENSE_MAX_MACS = 2e11
 
 
-def build(size, variant, device, batch):
+def build(size, variant, device, batch, official=None):
+    """The module and its input (NCHW; NHWC for ``official``, the checkout
+    path given in ``official``)."""
     H, W, C, heads, n_win, topk, kv = SIZES[size]
     torch.manual_seed(0)
     bra = BiLevelRoutingAttention(C, heads, n_win, topk, kv).to(device)
+    # the layout each gets inside its network: BiFormerBlock hands our BRA
+    # its LayerNorm's channels-last output as an NCHW view, the official
+    # block hands its BRA the NHWC tensor itself
+    x = torch.randn(batch, H, W, C, device=device).permute(0, 3, 1, 2)
     if variant == 'gather':
         module = GatherThenAttend(bra)
+    elif variant == 'official':
+        module = OfficialBRA(bra, load_official_class(official)).to(device)
+        x = x.permute(0, 2, 3, 1)
     elif variant == 'dense':
         module = BiLevelRoutingAttention(C, heads, 1, -1, None).to(device)
         module.load_state_dict(bra.state_dict())
     else:
         module = bra
-    x = torch.randn(batch, C, H, W, device=device)
     return module, x
 
 
@@ -63,10 +84,10 @@ def dense_fits(size):
     return (H * W)**2 * C <= DENSE_MAX_MACS
 
 
-def measure(size, variant, device, batch, repeats, part):
+def measure(size, variant, device, batch, repeats, part, official=None):
     """Runs in a worker process: times (``part='time'``) or peak memory
     (``'memory'``, after a warm-up) of forward and forward+backward."""
-    module, x = build(size, variant, device, batch)
+    module, x = build(size, variant, device, batch, official)
 
     def forward():
         with torch.no_grad():
@@ -89,14 +110,20 @@ def measure(size, variant, device, batch, repeats, part):
     return dict(fwd_peak_mib=fwd.mib, fwd_bwd_peak_mib=fwd_bwd.mib)
 
 
-def max_difference(size, device, batch):
-    """Largest difference of ours and gather: output, and input gradient."""
+def max_difference(size, device, batch, other, official=None):
+    """Largest difference of ours and ``other`` ('gather' or 'official'):
+    output, and input gradient."""
     ours, x = build(size, 'ours', device, batch)
-    gather = GatherThenAttend(ours)
+    if other == 'gather':
+        module = GatherThenAttend(ours)
+    else:
+        module = OfficialBRA(ours, load_official_class(official)).to(device)
     results = []
-    for module in (ours, gather):
+    for m, nhwc in ((ours, False), (module, other == 'official')):
         xg = x.detach().requires_grad_()
-        out = module(xg)
+        out = m(xg.permute(0, 2, 3, 1) if nhwc else xg)
+        if nhwc:
+            out = out.permute(0, 3, 1, 2)
         out.backward(torch.ones_like(out))
         results.append((out.detach(), xg.grad))
     return dict(
@@ -104,26 +131,42 @@ def max_difference(size, device, batch):
         max_abs_diff_grad=(results[0][1] - results[1][1]).abs().max().item())
 
 
+def divides(size):
+    H, W, _, _, n_win = SIZES[size][:5]
+    return H % n_win == 0 and W % n_win == 0
+
+
 def print_table(rows):
-    header = (f"{'size':<12} {'variant':<7} {'fwd ms':>9} {'fwd+bwd ms':>11} "
-              f"{'fwd MiB':>9} {'fwd+bwd MiB':>12} {'speed-up':>9} "
-              f"{'memory':>7}")
-    print(header)
-    print('-' * len(header))
-    base = {r['size']: r for r in rows if r['variant'] == 'gather'}
+    """A Markdown table; speed-up and memory (forward+backward) against
+    each baseline measured at the same size."""
+    baselines = [
+        b for b in BASELINES
+        if any(r['variant'] == b and 'skipped' not in r for r in rows)
+    ]
+    print('| size | variant | fwd ms | fwd+bwd ms | fwd MiB | fwd+bwd MiB | ' +
+          ''.join(f'speed-up vs {b} | memory vs {b} | '
+                  for b in baselines).rstrip())
+    print('|---' * (6 + 2 * len(baselines)) + '|')
+    measured = {
+        (r['size'], r['variant']): r
+        for r in rows if 'skipped' not in r
+    }
     for r in rows:
         if 'skipped' in r:
-            print(f"{r['size']:<12} {r['variant']:<7} {r['skipped']}")
+            print(f"| {r['size']} | {r['variant']} | {r['skipped']} |")
             continue
-        g = base.get(r['size'])
-        speed = (f"{g['fwd_bwd_ms'] / r['fwd_bwd_ms']:.2f}x"
-                 if g and 'fwd_bwd_ms' in g else '')
-        memory = (f"{r['fwd_bwd_peak_mib'] / g['fwd_bwd_peak_mib']:.2f}"
-                  if g and 'fwd_bwd_peak_mib' in g else '')
-        print(f"{r['size']:<12} {r['variant']:<7} {r['fwd_ms']:>9.1f} "
-              f"{r['fwd_bwd_ms']:>11.1f} {r['fwd_peak_mib']:>9.1f} "
-              f"{r['fwd_bwd_peak_mib']:>12.1f} {speed:>9} {memory:>7}")
-    print('speed-up and memory: against gather, forward+backward')
+        cells = [
+            f"{r['fwd_ms']:.1f}", f"{r['fwd_bwd_ms']:.1f}",
+            f"{r['fwd_peak_mib']:.0f}", f"{r['fwd_bwd_peak_mib']:.0f}"
+        ]
+        for b in baselines:
+            base = measured.get((r['size'], b))
+            cells += [
+                f"{base['fwd_bwd_ms'] / r['fwd_bwd_ms']:.2f}x" if base else '',
+                f"{r['fwd_bwd_peak_mib'] / base['fwd_bwd_peak_mib']:.2f}"
+                if base else ''
+            ]
+        print(f"| {r['size']} | {r['variant']} | " + ' | '.join(cells) + ' |')
 
 
 def main():
@@ -132,9 +175,17 @@ def main():
     parser.add_argument(
         '--sizes', nargs='+', default=list(SIZES), choices=list(SIZES))
     parser.add_argument(
-        '--variants', nargs='+', default=list(VARIANTS), choices=VARIANTS)
+        '--variants',
+        nargs='+',
+        default=['ours', 'gather', 'dense'],
+        choices=VARIANTS,
+        help='official is added by --official')
     parser.add_argument('--batch', type=int, default=1)
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument(
+        '--official',
+        metavar='PATH',
+        help='a checkout of rayleizhu/BiFormer: adds its BRA as a variant')
     parser.add_argument(
         '--out', help='JSON file '
         '(default bench/results/bra-<device>.json)')
@@ -149,35 +200,47 @@ def main():
         print(
             json.dumps(
                 measure(size, variant, args.device, args.batch, args.repeats,
-                        part)))
+                        part, args.official)))
         return
+    variants = list(args.variants)
+    if 'official' in variants and not args.official:
+        parser.error('--variants official needs --official PATH')
+    if args.official:
+        load_official_class(args.official)  # fails here, not in a worker
+        if 'official' not in variants:
+            variants.append('official')
 
     rows = []
     for size in args.sizes:
-        for variant in args.variants:
+        for variant in variants:
             row = dict(size=size, variant=variant)
             if variant == 'dense' and not dense_fits(size):
                 row['skipped'] = 'skipped: score matrix too large'
             else:
+                official = ['--official', args.official
+                            ] if args.official else []
                 measured, error = run_worker_parts(lambda part: [
                     sys.executable, __file__, '--worker', size, variant, part,
                     '--device', args.device, '--batch',
                     str(args.batch), '--repeats',
                     str(args.repeats)
-                ])
+                ] + official)
                 if error:
                     row['skipped'] = 'failed: ' + error
                 else:
                     row.update(measured)
             rows.append(row)
             print(json.dumps(row), flush=True)
-        if {'ours', 'gather'} <= set(args.variants):
-            rows.append(
-                dict(
-                    size=size,
-                    variant='ours-vs-gather',
-                    **max_difference(size, args.device, args.batch)))
-            print(json.dumps(rows[-1]), flush=True)
+        for other in BASELINES:
+            if {'ours', other} <= set(variants) and (other == 'gather'
+                                                     or divides(size)):
+                rows.append(
+                    dict(
+                        size=size,
+                        variant=f'ours-vs-{other}',
+                        **max_difference(size, args.device, args.batch, other,
+                                         args.official)))
+                print(json.dumps(rows[-1]), flush=True)
     print()
     print_table([r for r in rows if r['variant'] in VARIANTS])
     out = args.out or f'bench/results/bra-{args.device.split(":")[0]}.json'
@@ -185,6 +248,7 @@ def main():
         machine=machine(args.device),
         batch=args.batch,
         repeats=args.repeats,
+        official=args.official,
         sizes=SIZES,
         rows=rows)
     with atomic_write(out) as f:

@@ -18,6 +18,19 @@ recomputes the backbone's blocks in the backward pass; ``compile`` wraps
 backbone, neck and head in ``torch.compile``. Each (config, variant) is
 timed in one process and its peak memory taken in another
 (bench/measure.py); times are medians of ``--repeats`` after one warm-up.
+``--steps train`` or ``--steps infer`` measures one of the two.
+
+Rates: the multiply-adds a step does per second. A training step counts
+three forward passes' worth (forward, and a backward of about twice that),
+a prediction one forward pass per image, two with the config's flip test;
+the prediction's time includes reading the PNG and decoding, so its rate is
+end to end. Each rate is also given as a ratio to HRNet-W48's in the same
+run, the convolutional network of comparable size.
+
+    python bench/model.py --profile configs/hyatt_cephalometric.py --batch 1
+
+prints the operators of one training step by their own CPU time (after a
+warm-up step), which is where an optimisation should look.
 """
 import argparse
 import json
@@ -43,6 +56,9 @@ CONFIGS = [
     'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py',
 ]
 VARIANTS = ('plain', 'with_cp', 'compile')
+STEPS = ('train', 'infer')
+# the reference of the rate ratios
+REFERENCE = 'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py'
 
 
 def load_config(path, variant, input_size):
@@ -101,12 +117,32 @@ def measure(path, variant, part, args):
     model = MODELS.build(cfg.model).to(args.device)
     if part == 'time':
         row['params_m'] = sum(p.numel() for p in model.parameters()) / 1e6
-        if variant == 'plain':
-            row['gmac'] = flops(cfg, input_size_of(cfg)) / 1e9
+        row['gmac'] = flops(cfg, input_size_of(cfg)) / 1e9
+        flip = cfg.model.get('test_cfg', {}).get('flip_test', False)
+        row['forward_passes'] = 2 if flip else 1
     image = grey_image(*args.image_size)
-    row.update(train_cost(cfg, model, image, variant, part, args))
-    row.update(inference_cost(cfg, model, image, variant, part, args))
+    if 'train' in args.steps:
+        row.update(train_cost(cfg, model, image, variant, part, args))
+    if 'infer' in args.steps:
+        row.update(inference_cost(cfg, model, image, variant, part, args))
     return row
+
+
+def add_rates(rows):
+    """Adds the multiply-add rates (GMAC/s) and their ratios to those of the
+    reference's row of the same variant (or its plain row)."""
+    for r in rows:
+        if 'train_ms_per_img' in r:
+            r['train_gmac_s'] = 3 * r['gmac'] / r['train_ms_per_img'] * 1e3
+        if 'infer_ms' in r:
+            r['infer_gmac_s'] = (
+                r['gmac'] * r['forward_passes'] / r['infer_ms'] * 1e3)
+    reference = {r['variant']: r for r in rows if r['config'] == REFERENCE}
+    for r in rows:
+        ref = reference.get(r['variant'], reference.get('plain'))
+        for key in ('train_gmac_s', 'infer_gmac_s'):
+            if ref and key in r and key in ref:
+                r[key.replace('gmac_s', 'vs_w48')] = r[key] / ref[key]
 
 
 def train_cost(cfg, model, image, variant, part, args):
@@ -154,6 +190,8 @@ def train_cost(cfg, model, image, variant, part, args):
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
 
+    if part == 'step':
+        return train_step
     if part == 'time':
         ms = median_ms(train_step, args.device, args.repeats)
         return dict(train_ms_per_img=ms / args.batch)
@@ -195,23 +233,57 @@ def flops(cfg, input_size):
     return dict((part, f) for part, _, f in rows)['total']
 
 
+COLUMNS = (  # key, title, format, scale
+    ('params_m', 'params M', '.2f', 1),
+    ('gmac', 'GMAC', '.1f', 1),
+    ('train_ms_per_img', 'train s/img', '.2f', 1e-3),
+    ('train_gmac_s', 'GMAC/s', '.1f', 1),
+    ('train_vs_w48', 'x W48', '.2f', 1),
+    ('train_peak_mib', 'train MiB', '.0f', 1),
+    ('infer_ms', 'infer s', '.2f', 1e-3),
+    ('infer_gmac_s', 'GMAC/s', '.1f', 1),
+    ('infer_vs_w48', 'x W48', '.2f', 1),
+    ('infer_peak_mib', 'infer MiB', '.0f', 1),
+)
+
+
 def print_table(rows):
-    header = (f"{'config':<40} {'variant':<8} {'input':>10} {'params M':>9} "
-              f"{'GMAC':>8} {'train s/img':>12} {'train MiB':>10} "
-              f"{'infer s':>8} {'infer MiB':>10}")
-    print(header)
-    print('-' * len(header))
+    """A Markdown table of the measured columns (those some row has)."""
+    columns = [c for c in COLUMNS if any(c[0] in r for r in rows)]
+    print('| config | variant | input | ' + ' | '.join(c[1] for c in columns) +
+          ' |')
+    print('|---' * (3 + len(columns)) + '|')
     for r in rows:
-        name = osp.splitext(osp.basename(r['config']))[0][:40]
+        name = osp.splitext(osp.basename(r['config']))[0]
         if 'failed' in r:
-            print(f"{name:<40} {r['variant']:<8} {r['failed']}")
+            print(f"| {name} | {r['variant']} | {r['failed']} |")
             continue
-        gmac = f"{r['gmac']:.1f}" if 'gmac' in r else ''
-        size = 'x'.join(str(s) for s in r['input_size'])
-        print(f"{name:<40} {r['variant']:<8} {size:>10} {r['params_m']:>9.2f} "
-              f"{gmac:>8} {r['train_ms_per_img'] / 1000:>12.2f} "
-              f"{r['train_peak_mib']:>10.0f} {r['infer_ms'] / 1000:>8.2f} "
-              f"{r['infer_peak_mib']:>10.0f}")
+        size = ' x '.join(str(s) for s in r['input_size'])
+        cells = [
+            format(r[key] * scale, fmt) if key in r else ''
+            for key, _, fmt, scale in columns
+        ]
+        print(f"| {name} | {r['variant']} | {size} | " + ' | '.join(cells) +
+              ' |')
+
+
+def profile(path, args):
+    """Prints one training step's operators by their own CPU time."""
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+
+    cfg = load_config(path, 'plain', args.input_size)
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    model = MODELS.build(cfg.model).to(args.device)
+    image = grey_image(*args.image_size)
+    step = train_cost(cfg, model, image, 'plain', 'step', args)
+    step()  # warm-up
+    with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+        step()
+    print(prof.key_averages().table(
+        sort_by='self_cpu_time_total', row_limit=args.profile_rows))
 
 
 def main():
@@ -235,6 +307,17 @@ def main():
     parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'))
     parser.add_argument('--repeats', type=int, default=2)
     parser.add_argument(
+        '--steps',
+        nargs='+',
+        default=list(STEPS),
+        choices=STEPS,
+        help='what to measure (default: both)')
+    parser.add_argument(
+        '--profile',
+        metavar='CONFIG',
+        help='print the operators of one training step of CONFIG instead')
+    parser.add_argument('--profile-rows', type=int, default=25)
+    parser.add_argument(
         '--out',
         help='JSON file '
         '(default bench/results/model-<device>.json)')
@@ -248,13 +331,16 @@ def main():
         path, variant, part = args.worker
         print(json.dumps(measure(path, variant, part, args)))
         return
+    if args.profile:
+        profile(args.profile, args)
+        return
 
     rows = []
     for path in args.configs:
         for variant in args.variants:
             flags = []
             for flag in ('device', 'batch', 'repeats', 'image_size',
-                         'input_size'):
+                         'input_size', 'steps'):
                 value = getattr(args, flag)
                 if value is not None:
                     flags += [f"--{flag.replace('_', '-')}"
@@ -271,6 +357,7 @@ def main():
                 row.update(measured)
             rows.append(row)
             print(json.dumps(row), flush=True)
+    add_rates(rows)
     print()
     print_table(rows)
     out = args.out or f'bench/results/model-{args.device.split(":")[0]}.json'

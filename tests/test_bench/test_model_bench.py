@@ -4,12 +4,14 @@ import os.path as osp
 import subprocess
 import sys
 
+import pytest
 from mmengine.config import Config
 from mmpose.registry import MODELS
 
 from ..utils import REPO_ROOT
 
 DEMO = 'configs/hyatt_synthetic_demo.py'
+W48 = 'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py'
 
 
 def test_model_bench_reports_the_demo_preset(tmp_path):
@@ -32,3 +34,29 @@ def test_model_bench_reports_the_demo_preset(tmp_path):
     for key in ('gmac', 'train_ms_per_img', 'train_peak_mib', 'infer_ms',
                 'infer_peak_mib'):
         assert row[key] > 0, key
+    # the demo preset predicts without flip test: one forward pass
+    assert row['forward_passes'] == 1
+    train_s = row['train_ms_per_img'] / 1e3
+    assert row['train_gmac_s'] == pytest.approx(3 * row['gmac'] / train_s)
+    assert row['infer_gmac_s'] == pytest.approx(row['gmac'] /
+                                                (row['infer_ms'] / 1e3))
+
+
+def test_rates_are_compared_with_hrnet_w48(tmp_path):
+    out = tmp_path / 'model.json'
+    done = subprocess.run([
+        sys.executable, 'bench/model.py', '--configs', DEMO, W48,
+        '--input-size', '64', '64', '--batch', '1', '--repeats', '1',
+        '--steps', 'train', '--out',
+        str(out)
+    ],
+                          cwd=REPO_ROOT,
+                          capture_output=True,
+                          text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    demo, w48 = json.loads(out.read_text())['rows']
+    assert 'infer_ms' not in demo and 'infer_ms' not in w48
+    assert w48['train_vs_w48'] == 1
+    assert demo['train_vs_w48'] == demo['train_gmac_s'] / w48['train_gmac_s']
+    assert '| x W48 |' in done.stdout and '| infer s |' not in done.stdout

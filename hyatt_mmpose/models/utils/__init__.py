@@ -2,8 +2,9 @@ from .arm import AttentionResidualModule
 from .biformer_block import BiFormerBlock
 from .bra import BiLevelRoutingAttention
 from .cbam import CBAM
+from .depthwise_conv import depthwise_conv2d
 
 __all__ = [
     'AttentionResidualModule', 'BiFormerBlock', 'BiLevelRoutingAttention',
-    'CBAM'
+    'CBAM', 'depthwise_conv2d'
 ]

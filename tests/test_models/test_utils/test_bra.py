@@ -141,10 +141,13 @@ def test_bin_average_is_adaptive_average_pooling():
     from hyatt_mmpose.models.utils.bra import _bin_average
     x = torch.randn(2, 5, 38, 32, dtype=torch.float64)
     # one region per side
-    pooled = _bin_average(38, 1, 38, 4, x) @ x @ _bin_average(32, 1, 32, 4,
-                                                              x).T
+    rows, row_counts = _bin_average(38, 1, 38, 4, x)
+    cols, col_counts = _bin_average(32, 1, 32, 4, x)
     torch.testing.assert_close(
-        pooled,
+        rows @ x @ cols.T,
         torch.nn.functional.adaptive_avg_pool2d(x, 4),
         atol=1e-12,
         rtol=0)
+    # adaptive pooling's bins overlap where 4 does not divide 38
+    assert row_counts.tolist() == [10, 10, 10, 10]  # 40 pixels in all
+    assert col_counts.tolist() == [8, 8, 8, 8]

@@ -1,0 +1,38 @@
+import pytest
+import torch
+import torch.nn.functional as F
+
+from hyatt_mmpose.models.utils import depthwise_conv2d
+
+
+@pytest.mark.parametrize('kernel,channels_last,batch', [(5, True, 2),
+                                                        (5, False, 1),
+                                                        (3, True, 3),
+                                                        (1, False, 2)])
+def test_equals_conv2d_with_gradients(kernel, channels_last, batch):
+    torch.manual_seed(0)
+    x = torch.randn(batch, 6, 11, 9, dtype=torch.float64)
+    if channels_last:  # as the BRA's values arrive
+        x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+    weight = torch.randn(6, 1, kernel, kernel, dtype=torch.float64)
+    bias = torch.randn(6, dtype=torch.float64)
+    upstream = torch.randn(batch, 6, 11, 9, dtype=torch.float64)
+    results = []
+    for conv in (
+            depthwise_conv2d,
+            lambda x, w, b: F.conv2d(x, w, b, padding=kernel // 2, groups=6)):
+        inputs = [t.clone().requires_grad_() for t in (x, weight, bias)]
+        out = conv(*inputs)
+        (out * upstream).sum().backward()
+        results.append([out.detach()] + [t.grad for t in inputs])
+    for ours, reference in zip(*results):
+        torch.testing.assert_close(ours, reference, atol=1e-12, rtol=0)
+
+
+def test_input_gradient_alone_without_bias():
+    x = torch.randn(1, 4, 8, 8, dtype=torch.float64, requires_grad=True)
+    weight = torch.randn(4, 1, 5, 5, dtype=torch.float64)
+    (ours, ) = torch.autograd.grad(depthwise_conv2d(x, weight).sum(), x)
+    (reference, ) = torch.autograd.grad(
+        F.conv2d(x, weight, padding=2, groups=4).sum(), x)
+    torch.testing.assert_close(ours, reference, atol=1e-12, rtol=0)
