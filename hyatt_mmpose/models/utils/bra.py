@@ -111,8 +111,7 @@ class BiLevelRoutingAttention(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         N, C, H, W = x.shape
         x = x.permute(0, 2, 3, 1)
-        # queries and values in one product: one pass over the map
-        q, v = self._project(x, 0, 2).split(C, dim=-1)
+        q, v = self._project(x, 0), self._project(x, 2)
         rh, rw = math.ceil(H / self.n_win), math.ceil(W / self.n_win)
         x_tok, counts, partition = self._tokens(x, rh, rw)
         k_tok, v_tok = self._project(x_tok, 1, 2).split(C, dim=-1)

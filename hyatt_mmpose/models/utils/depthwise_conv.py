@@ -2,6 +2,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+# elements of the input copied at a time for the weight gradient (16 MiB)
+_BLOCK_ELEMENTS = 1 << 22
+
 
 class _DepthwiseConv2d(torch.autograd.Function):
     """A stride-1 'same' depthwise convolution whose backward is two
@@ -13,8 +16,9 @@ class _DepthwiseConv2d(torch.autograd.Function):
     forward. Both gradients are convolutions themselves: the input gradient
     is the output gradient convolved with the flipped kernel (24 ms there),
     the weight gradient the padded input convolved, channel by channel, with
-    the output gradient as the kernel (67 ms on NCHW-contiguous copies).
-    Numbers: docs/benchmarks.md.
+    the output gradient as the kernel (67 ms on NCHW-contiguous copies,
+    made a few channels at a time to keep the memory low). Numbers:
+    docs/benchmarks.md.
     """
 
     @staticmethod
@@ -31,16 +35,22 @@ class _DepthwiseConv2d(torch.autograd.Function):
         p = ctx.padding
         N, C, H, W = x.shape
         grad_x = grad_w = grad_b = None
+        if ctx.needs_input_grad[1]:
+            grad_w = weight.new_zeros(weight.shape)
+            # a few channels of one image at a time: oneDNN runs this twice
+            # as fast on NCHW-contiguous operands, and the copies stay small
+            block = max(1, _BLOCK_ELEMENTS // (H * W))
+            for n in range(N):
+                for c in range(0, C, block):
+                    channels = slice(c, min(c + block, C))
+                    padded = F.pad(x[n:n + 1, channels].contiguous(),
+                                   (p, p, p, p))
+                    kernels = grad[n, channels, None].contiguous()
+                    grad_w[channels] += F.conv2d(
+                        padded, kernels, groups=kernels.shape[0])[0, :, None]
+        # after the weight gradient's copies are freed
         if ctx.needs_input_grad[0]:
             grad_x = F.conv2d(grad, weight.flip(-2, -1), padding=p, groups=C)
-        if ctx.needs_input_grad[1]:
-            # one group per (image, channel), the images' parts summed after;
-            # oneDNN runs this twice as fast on NCHW-contiguous operands
-            padded = x.new_zeros(1, N * C, H + 2 * p, W + 2 * p)
-            padded[..., p:p + H, p:p + W] = x.reshape(1, N * C, H, W)
-            kernels = grad.contiguous().reshape(N * C, 1, H, W)
-            grad_w = F.conv2d(padded, kernels, groups=N * C)
-            grad_w = grad_w.reshape(N, C, 1, 2 * p + 1, 2 * p + 1).sum(0)
         if ctx.has_bias and ctx.needs_input_grad[2]:
             grad_b = grad.sum((0, 2, 3))
         return grad_x, grad_w, grad_b, None

@@ -36,3 +36,16 @@ def test_input_gradient_alone_without_bias():
     (reference, ) = torch.autograd.grad(
         F.conv2d(x, weight, padding=2, groups=4).sum(), x)
     torch.testing.assert_close(ours, reference, atol=1e-12, rtol=0)
+
+
+def test_weight_gradient_in_channel_blocks(monkeypatch):
+    from hyatt_mmpose.models.utils import depthwise_conv
+    # blocks of 4 channels: 7 channels in two blocks, the last one short
+    monkeypatch.setattr(depthwise_conv, '_BLOCK_ELEMENTS', 4 * 11 * 9)
+    x = torch.randn(2, 7, 11, 9, dtype=torch.float64)
+    weight = torch.randn(7, 1, 5, 5, dtype=torch.float64, requires_grad=True)
+    (ours, ) = torch.autograd.grad(
+        depthwise_conv2d(x, weight).square().sum(), weight)
+    (reference, ) = torch.autograd.grad(
+        F.conv2d(x, weight, padding=2, groups=7).square().sum(), weight)
+    torch.testing.assert_close(ours, reference, atol=1e-12, rtol=0)
