@@ -40,6 +40,7 @@ def test_input_gradient_alone_without_bias():
 
 def test_weight_gradient_in_channel_blocks(monkeypatch):
     from hyatt_mmpose.models.utils import depthwise_conv
+
     # blocks of 4 channels: 7 channels in two blocks, the last one short
     monkeypatch.setattr(depthwise_conv, '_BLOCK_ELEMENTS', 4 * 11 * 9)
     x = torch.randn(2, 7, 11, 9, dtype=torch.float64)
