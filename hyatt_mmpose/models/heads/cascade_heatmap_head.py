@@ -1,4 +1,4 @@
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -7,7 +7,26 @@ from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptConfigType
 from torch import Tensor
 
+from ..utils import predicting
 from .base_multi_level_heatmap_head import BaseMultiLevelHeatmapHead
+
+
+def _in_row_bands(fn: Callable[..., Tensor], inputs: Sequence[Tensor],
+                  rows: int) -> Tensor:
+    """``fn(*inputs)``, computed ``rows`` rows at a time.
+
+    Each band is given one row of context on either side, cut off after:
+    exact for ``fn`` made of pointwise operations and one 3x3 convolution
+    (zero padding only at the map's own edges).
+    """
+    height = inputs[0].shape[-2]
+    bands = []
+    for top in range(0, height, rows):
+        bottom = min(top + rows, height)
+        first, last = max(top - 1, 0), min(bottom + 1, height)
+        out = fn(*[t[..., first:last, :] for t in inputs])
+        bands.append(out[..., top - first:bottom - first, :])
+    return torch.cat(bands, dim=-2)
 
 
 def _conv_relu_predict(in_channels: int, channels: int,
@@ -41,6 +60,13 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
     mean of the levels' coordinates) and flip test are those of
     :class:`BaseMultiLevelHeatmapHead`.
 
+    When predicting (eval mode, no autograd, not traced for export), the
+    stride-2 and stride-1 levels are computed ``band_rows`` stride-2 rows at
+    a time and the deconvolution's BN is applied in place: the same
+    heatmaps, without the deconvolution's scratch memory and the full-size
+    256- and 307-channel maps at stride 2 existing at once (1.5 GB more at
+    1024 x 1216).
+
     Args:
         in_channels (Sequence[int]): Channels of the fused map and of the
             image, as :class:`FFCMNeck` returns them (e.g. ``(256, 3)``).
@@ -52,6 +78,7 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
         loss (dict): Loss config applied at every level.
         loss_weights (Sequence[float], optional): Weights of the stride-4,
             2 and 1 loss terms (released: 1000, 3000, 3000).
+        band_rows (int): Stride-2 rows computed at a time when predicting.
         init_cfg (dict | list[dict], optional): Initialization config; as
             released, convs and the deconvolution start from normal
             (std 0.001) weights, so the first heatmaps are flat.
@@ -72,6 +99,7 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
                  loss: ConfigType = dict(
                      type='KeypointMSELoss', use_target_weight=True),
                  loss_weights: Optional[Sequence[float]] = None,
+                 band_rows: int = 64,
                  init_cfg: OptConfigType = None):
         if init_cfg is None:
             init_cfg = [
@@ -87,6 +115,9 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
             raise ValueError('in_channels must give the fused map and the '
                              f'image channels, got {list(in_channels)}: use '
                              'FFCMNeck with the image among its inputs')
+        if band_rows < 1:
+            raise ValueError(f'band_rows must be >= 1, got {band_rows}')
+        self.band_rows = band_rows
         fused_channels, image_in_channels = in_channels
         self.level_s4 = _conv_relu_predict(fused_channels, feat_channels,
                                            out_channels)
@@ -118,16 +149,58 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
                 f'must be 4 times the fused map {tuple(fused.shape[-2:])}; '
                 'the input size must be a multiple of 32')
         heatmaps_s4 = self.level_s4(fused)
-        features_s2 = self.deconv_s2(fused)
-        heatmaps_s2 = self.level_s2(features_s2)
+        if predicting(self):
+            features_s2 = self._deconv_in_bands(fused)
+            heatmaps_s2 = _in_row_bands(self.level_s2, [features_s2],
+                                        self.band_rows)
+        else:
+            features_s2 = self.deconv_s2(fused)
+            heatmaps_s2 = self.level_s2(features_s2)
         image_s2 = F.interpolate(
             image, size=features_s2.shape[-2:], mode='nearest')
+        inputs_s1 = [image_s2, features_s2, heatmaps_s2]
+        if predicting(self):
+            heatmaps_s1 = _in_row_bands(self._level_s1, inputs_s1,
+                                        self.band_rows)
+        else:
+            heatmaps_s1 = self._level_s1(*inputs_s1)
         heatmaps_s1 = F.interpolate(
-            self.level_s1(
-                torch.cat(
-                    [self.image_branch(image_s2), features_s2, heatmaps_s2],
-                    dim=1)),
+            heatmaps_s1,
             size=image.shape[-2:],
             mode='bilinear',
             align_corners=True)
         return [heatmaps_s4, heatmaps_s2, heatmaps_s1]
+
+    def _level_s1(self, image_s2: Tensor, features_s2: Tensor,
+                  heatmaps_s2: Tensor) -> Tensor:
+        """The stride-1 level's heatmaps, still at stride 2."""
+        return self.level_s1(
+            torch.cat([self.image_branch(image_s2), features_s2, heatmaps_s2],
+                      dim=1))
+
+    def _deconv_in_bands(self, fused: Tensor) -> Tensor:
+        """``deconv_s2(fused)``, ``band_rows // 2`` input rows at a time,
+        with its BN's running statistics applied in place.
+
+        A band of input rows ``[a, b)`` with one more row either side gives
+        output rows ``[2a, 2b)`` exactly (the 4x4 stride-2 kernel reaches
+        one input row each way); on the CPU the deconvolution's scratch
+        memory is twice its output's, so it is bounded too.
+        """
+        deconv, bn, _ = self.deconv_s2
+        N, _, H, W = fused.shape
+        out = fused.new_empty(N, deconv.out_channels, 2 * H, 2 * W)
+        rows = max(1, self.band_rows // 2)
+        for top in range(0, H, rows):
+            bottom = min(top + rows, H)
+            first = max(top - 1, 0)
+            band = deconv(fused[..., first:min(bottom + 1, H), :])
+            skip = 2 * (top - first)
+            out[..., 2 * top:2 * bottom, :] = band[..., skip:skip + 2 *
+                                                   (bottom - top), :]
+        if bn.running_var is None or bn.weight is None:  # as it is
+            return self.deconv_s2[1:](out)
+        scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+        shift = bn.bias - bn.running_mean * scale
+        return out.mul_(scale[:, None, None]).add_(shift[:, None,
+                                                         None]).relu_()

@@ -138,12 +138,10 @@ class BiLevelRoutingAttention(nn.Module):
             v_sel = v_tok[batch, idx].reshape(N, R, topk * T, C)
             if mask is not None:
                 mask = mask[idx].reshape(N, R, topk * T)
+            q_regions = self._to_regions(q, rh, rw)
+            del q  # (a full-size map no longer needed when predicting)
             out = self._attend(
-                self._to_regions(q, rh, rw),
-                k_sel,
-                v_sel,
-                mask,
-                to_image=(rh, rw))
+                q_regions, k_sel, v_sel, mask, to_image=(rh, rw))
             if padded:  # (a full-size slice would still copy its gradient)
                 out = out[:, :H, :W]
         if self.lepe is not None:

@@ -102,3 +102,26 @@ def test_predict_decodes_the_mean_of_the_levels():
     with torch.no_grad():
         preds = head.predict(inputs(1), [PoseDataSample()])
     assert preds[0].keypoints.shape == (1, K, 2)
+
+
+@pytest.mark.parametrize('band_rows', [1, 3, 5, 1000])
+def test_predicting_in_bands_gives_the_same_heatmaps(band_rows):
+    torch.manual_seed(0)
+    head = make_head(band_rows=band_rows).double()
+    for bn in (head.deconv_s2[1], head.image_branch[1]):  # trained statistics
+        bn.running_mean.uniform_(-1, 1)
+        bn.running_var.uniform_(0.5, 2)
+        bn.weight.data.uniform_(0.5, 2)
+        bn.bias.data.uniform_(-1, 1)
+    head.eval()
+    fused, image = (t.detach().double() for t in inputs())
+    plain = head((fused, image))  # autograd on: the training path
+    with torch.no_grad():
+        banded = head((fused, image))
+    for p, b in zip(plain, banded):
+        torch.testing.assert_close(b, p.detach(), atol=1e-12, rtol=0)
+
+
+def test_band_rows_must_be_positive():
+    with pytest.raises(ValueError, match='band_rows'):
+        make_head(band_rows=0)
