@@ -137,7 +137,12 @@ def add_rates(rows):
         if 'infer_ms' in r:
             r['infer_gmac_s'] = (
                 r['gmac'] * r['forward_passes'] / r['infer_ms'] * 1e3)
-    reference = {r['variant']: r for r in rows if r['config'] == REFERENCE}
+    reference = {
+        r['variant']: r
+        for r in rows
+        if osp.normpath(osp.join(REPO_ROOT, r['config'])) == osp.join(
+            REPO_ROOT, REFERENCE)
+    }
     for r in rows:
         ref = reference.get(r['variant'], reference.get('plain'))
         for key in ('train_gmac_s', 'infer_gmac_s'):

@@ -27,6 +27,7 @@ case "$VENV" in /*) ;; *) VENV=$PWD/$VENV ;; esac
 PYTHON=${PYTHON:-python3}
 MMCV_CUDA_OPS=${MMCV_CUDA_OPS:-0}
 MMCV_BUILD=${MMCV_BUILD:-pch}
+PCH_CXX=$ROOT/tools/setup/pch_cxx.sh
 case "$MMCV_BUILD" in pch | stock) ;; *)
     echo "[setup] MMCV_BUILD=$MMCV_BUILD: use pch (the default) or stock" >&2
     exit 2 ;;
@@ -52,7 +53,7 @@ fail() {
 
 # What the environment is built from: the pins, this script and the Python.
 wanted_stamp() {
-    cat "$REQ"/*.txt "${BASH_SOURCE[0]}" "$ROOT/setup.py" \
+    cat "$REQ"/*.txt "${BASH_SOURCE[0]}" "$ROOT/setup.py" "$PCH_CXX" \
         | sha256sum | cut -c1-16
     printf 'python=%s cuda_ops=%s mmcv_build=%s\n' "$("$PYTHON" -V 2>&1)" \
         "$MMCV_CUDA_OPS" "$MMCV_BUILD"
@@ -96,7 +97,9 @@ pip_install runtime -r "$REQ/runtime.txt" -r "$REQ/tests.txt"
 MMCV_PIN=$(grep -E '^mmcv==' "$REQ/mmcv.txt")
 OPS=cpu; [ "$MMCV_CUDA_OPS" = 1 ] && OPS=cuda
 MMCV_KEY="${MMCV_PIN/==/-}-$TORCH_KEY-ops$OPS"
-[ "$MMCV_BUILD" = pch ] && MMCV_KEY="$MMCV_KEY-pch"
+# a changed wrapper builds a new wheel
+[ "$MMCV_BUILD" = pch ] \
+    && MMCV_KEY="$MMCV_KEY-pch$(sha256sum "$PCH_CXX" | cut -c1-8)"
 MMCV_DIR=$WHEEL_CACHE/$MMCV_KEY
 say "4/6 $MMCV_PIN with its $OPS ops, built against $TORCH_KEY"
 if [ "$(cat "$VENV/.mmcv-build-key" 2>/dev/null)" = "$MMCV_KEY" ] \
@@ -107,20 +110,22 @@ else
         build_log=$LOGS/mmcv-build.log
         tmp=$(mktemp -d "$WHEEL_CACHE.tmp.XXXXXX" 2>/dev/null \
               || { mkdir -p "$(dirname "$WHEEL_CACHE")"; mktemp -d "$WHEEL_CACHE.tmp.XXXXXX"; })
+        # an interrupted build leaves neither its wheel folder nor the 0.4 GB
+        # precompiled header behind
+        trap 'rm -rf "$tmp"' EXIT
         # --no-build-isolation: the build must see the torch installed above;
         # --no-cache-dir: pip's own cache is not keyed by torch version.
         # Hiding the GPUs keeps the build to the CPU ops unless asked.
         visible=""; [ "$OPS" = cpu ] && visible="CUDA_VISIBLE_DEVICES="
         compiler=()
         if [ "$MMCV_BUILD" = pch ]; then
-            say "    compiling mmcv with precompiled headers (about 4 minutes on 2 cores, once per torch build)"
-            pch_dir=$tmp/pch
-            compiler=(CXX="$ROOT/tools/setup/pch_cxx.sh" HYATT_PCH_DIR="$pch_dir"
+            say "    compiling mmcv with precompiled headers (about 2 minutes on 2 cores, once per torch build)"
+            compiler=(CXX="$PCH_CXX" HYATT_PCH_DIR="$tmp/pch"
                       HYATT_REAL_CXX="${CXX:-c++}")
         else
             say "    compiling mmcv as its setup.py does (about 20 minutes on 2 cores, once per torch build)"
         fi
-        env $visible "${compiler[@]}" MMCV_WITH_OPS=1 FORCE_CUDA=$MMCV_CUDA_OPS \
+        env $visible ${compiler[@]+"${compiler[@]}"} MMCV_WITH_OPS=1 FORCE_CUDA=$MMCV_CUDA_OPS \
             MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
             "$PY" -m pip wheel -v --no-deps --no-build-isolation --no-cache-dir \
             -w "$tmp" "$MMCV_PIN" > "$build_log" 2>&1 &
@@ -131,11 +136,17 @@ else
             step=$(grep -oE '^ *\[[0-9]+/[0-9]+\]' "$build_log" | tail -n 1 | tr -d " " || true)
             say "    ... $(( (SECONDS - start) / 60 )) min${step:+, compiled $step}"
         done
-        wait "$pid" || { rm -rf "$tmp"; fail "building $MMCV_PIN failed" "$build_log"; }
+        if ! wait "$pid"; then
+            rm -rf "$tmp"
+            hint=""
+            [ "$MMCV_BUILD" = pch ] && hint=" (MMCV_BUILD=stock make setup builds it as mmcv's setup.py does)"
+            fail "building $MMCV_PIN failed$hint" "$build_log"
+        fi
         rm -rf "$tmp/pch"
         mkdir -p "$(dirname "$MMCV_DIR")"
         rm -rf "$MMCV_DIR"
         mv "$tmp" "$MMCV_DIR"  # atomic: a killed build leaves no half wheel
+        trap - EXIT
         say "    built in $(( (SECONDS - start) / 60 )) min, kept in $MMCV_DIR"
     else
         say "    using the wheel built earlier for this torch: $MMCV_DIR"

@@ -45,19 +45,25 @@ def test_roi_align_matches_torchvision():
     torch.testing.assert_close(grad, expected_grad)
 
 
-@pytest.fixture
-def fake_compiler(tmp_path):
-    """A compiler that records its arguments and writes its ``-o`` file."""
+def write_compiler(tmp_path, fail_headers=False):
+    """A compiler that records its arguments and writes its ``-o`` file
+    (or, with ``fail_headers``, fails to precompile a header)."""
     log = tmp_path / 'calls.txt'
     script = tmp_path / 'fake-cxx'
+    fail = '[[ "$*" == *c++-header* ]] && exit 1\n' if fail_headers else ''
     script.write_text('#!/usr/bin/env bash\n'
-                      f'echo "$*" >> {log}\n'
+                      f'echo "$*" >> {log}\n' + fail +
                       'while [ $# -gt 0 ]; do\n'
                       '  [ "$1" = -o ] && touch "$2"\n'
                       '  shift\n'
                       'done\n')
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return script, log
+
+
+@pytest.fixture
+def fake_compiler(tmp_path):
+    return write_compiler(tmp_path)
 
 
 def run_wrapper(args, compiler, pch_dir):
@@ -72,7 +78,7 @@ def test_wrapper_precompiles_once_with_the_compile_flags(
     compiler, log = fake_compiler
     pch = tmp_path / 'pch'
     flags = ['-MMD', '-MF', 'a.o.d', '-O3', '-g', '-Iinc', '-DX=1']
-    for name in ('a', 'b'):
+    for name in ('a', 'b'):  # ninja's command lines say -c twice
         run_wrapper(
             flags + ['-c', '-c', f'/src/{name}.cpp', '-o', f'{name}.o'] +
             ['-std=c++17'], compiler, pch)
@@ -94,3 +100,22 @@ def test_wrapper_passes_links_through(fake_compiler, tmp_path):
                 tmp_path / 'pch')
     assert log.read_text().splitlines() == ['-shared a.o b.o -o _ext.so']
     assert not (tmp_path / 'pch').exists()
+
+
+def test_a_failed_precompile_compiles_without_the_header(tmp_path):
+    compiler, log = write_compiler(tmp_path, fail_headers=True)
+    pch = tmp_path / 'pch'
+    for name in ('a', 'b'):
+        run_wrapper(['-O3', '-c', f'/src/{name}.cpp', '-o', f'{name}.o'],
+                    compiler, pch)
+    calls = log.read_text().splitlines()
+    assert len(calls) == 3 and 'c++-header' in calls[0]  # tried once
+    assert calls[1:] == [f'-O3 -c /src/{n}.cpp -o {n}.o -g0' for n in 'ab']
+    assert (pch / 'precompile.failed').exists()
+
+
+def test_a_compiler_command_of_several_words(fake_compiler, tmp_path):
+    compiler, log = fake_compiler
+    run_wrapper(['-shared', 'a.o', '-o', 'x.so'], f'env {compiler}',
+                tmp_path / 'pch')
+    assert log.read_text().splitlines() == ['-shared a.o -o x.so']

@@ -87,7 +87,8 @@ def test_flip_test_is_applied_on_both_backends(exported, synthetic_root):
     for a, b, c in zip(*flipped, plain):
         np.testing.assert_allclose(
             a['landmarks_px'], b['landmarks_px'], atol=1e-2)
-        assert np.abs(b['landmarks_px'] - c['landmarks_px']).max() > 1e-3
+        # far beyond the backends' agreement: flip test did run
+        assert np.abs(b['landmarks_px'] - c['landmarks_px']).max() > 0.1
 
 
 def test_checkpoint_of_another_config_is_refused(synthetic_root, tmp_path):

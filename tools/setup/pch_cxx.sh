@@ -14,19 +14,22 @@
 # flags (every file of mmcv's one extension gets the same), under a lock so
 # that parallel jobs build it once. Should a file's flags ever differ, gcc
 # says so (-Winvalid-pch) and reads the header as text: slower, same result.
+# Should precompiling fail, every file is compiled without the header (its
+# log is left in HYATT_PCH_DIR/precompile.log).
 #
 # Environment:
 #   HYATT_PCH_DIR   folder for the header and its .gch (required; the caller
 #                   removes it after the build: the .gch is about 0.4 GB)
-#   HYATT_REAL_CXX  the compiler to run (default: c++)
+#   HYATT_REAL_CXX  the compiler command to run, words split (default: c++,
+#                   e.g. "ccache g++")
 set -euo pipefail
-real=${HYATT_REAL_CXX:-c++}
+read -ra real <<< "${HYATT_REAL_CXX:-c++}"
 dir=${HYATT_PCH_DIR:?HYATT_PCH_DIR must name a folder for the precompiled header}
 
 is_compile=0
 for arg in "$@"; do [ "$arg" = -c ] && is_compile=1; done
 # links and anything else pass through untouched
-[ "$is_compile" = 1 ] || exec "$real" "$@"
+[ "$is_compile" = 1 ] || exec "${real[@]}" "$@"
 
 # the header's flags: this command's, less what names its source and outputs
 header_flags=()
@@ -44,12 +47,18 @@ header=$dir/torch_types.h
 mkdir -p "$dir"
 (
     flock 9
-    if [ ! -f "$header.gch" ]; then
+    if [ ! -f "$header.gch" ] && [ ! -f "$dir/precompile.failed" ]; then
         echo '#include <torch/types.h>' > "$header"
-        "$real" "${header_flags[@]}" -g0 -x c++-header "$header" \
-            -o "$header.gch.tmp"
-        mv "$header.gch.tmp" "$header.gch"
+        if "${real[@]}" "${header_flags[@]}" -g0 -x c++-header "$header" \
+                -o "$header.gch.tmp" > "$dir/precompile.log" 2>&1; then
+            mv "$header.gch.tmp" "$header.gch"
+        else
+            touch "$dir/precompile.failed"
+        fi
     fi
 ) 9> "$dir/lock"
 
-exec "$real" "$@" -g0 -include "$header" -Winvalid-pch
+if [ -f "$dir/precompile.failed" ]; then
+    exec "${real[@]}" "$@" -g0
+fi
+exec "${real[@]}" "$@" -g0 -include "$header" -Winvalid-pch

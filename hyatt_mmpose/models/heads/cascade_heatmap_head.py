@@ -7,7 +7,7 @@ from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptConfigType
 from torch import Tensor
 
-from ..utils import predicting
+from ..utils import is_predicting
 from .base_multi_level_heatmap_head import BaseMultiLevelHeatmapHead
 
 
@@ -149,7 +149,7 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
                 f'must be 4 times the fused map {tuple(fused.shape[-2:])}; '
                 'the input size must be a multiple of 32')
         heatmaps_s4 = self.level_s4(fused)
-        if predicting(self):
+        if is_predicting(self):
             features_s2 = self._deconv_in_bands(fused)
             heatmaps_s2 = _in_row_bands(self.level_s2, [features_s2],
                                         self.band_rows)
@@ -159,7 +159,7 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
         image_s2 = F.interpolate(
             image, size=features_s2.shape[-2:], mode='nearest')
         inputs_s1 = [image_s2, features_s2, heatmaps_s2]
-        if predicting(self):
+        if is_predicting(self):
             heatmaps_s1 = _in_row_bands(self._level_s1, inputs_s1,
                                         self.band_rows)
         else:

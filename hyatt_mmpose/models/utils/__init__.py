@@ -3,9 +3,9 @@ from .biformer_block import BiFormerBlock
 from .bra import BiLevelRoutingAttention
 from .cbam import CBAM
 from .depthwise_conv import depthwise_conv2d
-from .predicting import predicting
+from .prediction_mode import is_predicting
 
 __all__ = [
     'AttentionResidualModule', 'BiFormerBlock', 'BiLevelRoutingAttention',
-    'CBAM', 'depthwise_conv2d', 'predicting'
+    'CBAM', 'depthwise_conv2d', 'is_predicting'
 ]

@@ -5,7 +5,7 @@ from mmcv.cnn.bricks import DropPath
 from torch import Tensor
 
 from .bra import BiLevelRoutingAttention
-from .predicting import predicting
+from .prediction_mode import is_predicting
 
 # MLP hidden activations computed at a time when predicting (32 MiB)
 _MLP_CHUNK_ELEMENTS = 1 << 23
@@ -15,6 +15,11 @@ class BiFormerBlock(nn.Module):
     """One BiFormer block: a 3x3 depthwise-conv position encoding, then
     pre-norm Bi-Level Routing Attention and a pre-norm MLP, each residual.
 
+    When predicting (eval mode, no autograd, not traced), the MLP runs a
+    few rows at a time, added in place: at HYATT-Net's stage 1 (8 x 64
+    hidden channels at 608 x 512) its hidden activations would otherwise
+    take 1.2 GB.
+
     Args:
         dim (int): Channels ``C``.
         num_heads (int): Attention heads.
@@ -23,11 +28,6 @@ class BiFormerBlock(nn.Module):
         kv_per_win (int, optional): Pooled key/value tokens per region side.
         mlp_ratio (float): Hidden width of the MLP over ``dim``.
         drop_path (float): Stochastic-depth rate of both residual branches.
-
-    When predicting (eval mode, no autograd, not traced), the MLP runs a
-    few rows at a time, added in place: at HYATT-Net's stage 1 (8 x 64
-    hidden channels at 608 x 512) its hidden activations would otherwise
-    take 1.2 GB.
 
     Shape:
         - Input: ``(N, C, H, W)``
@@ -64,7 +64,7 @@ class BiFormerBlock(nn.Module):
         y = self.norm1(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
         x = x + self.drop_path(self.attn(y))
         x = x.permute(0, 2, 3, 1)
-        if predicting(self):
+        if is_predicting(self):
             # x is this block's own sum; the MLP is pointwise over pixels
             y = self.norm2(x)
             hidden = self.mlp[0].out_features

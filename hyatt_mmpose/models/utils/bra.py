@@ -11,16 +11,15 @@ from .depthwise_conv import depthwise_conv2d
 
 
 def _bin_average(size: int, n: int, region: int, bins: int,
-                 like: Tensor) -> Tuple[Tensor, Tensor]:
-    """``(n * bins, size)`` matrix of bin means along one axis, and the
-    ``(n * bins,)`` pixel counts of the bins.
+                 like: Tensor) -> Tensor:
+    """``(n * bins, size)`` matrix of bin means along one axis.
 
     The axis is cut into ``n`` regions of ``region`` pixels (the last ones
     may reach past ``size``, into padding) and each region into ``bins``
     bins as adaptive average pooling cuts it: bin ``b`` covers
     ``[floor(b * region / bins), ceil((b + 1) * region / bins))``. Row
     ``i * bins + b`` averages the pixels of that bin inside the map; it is
-    all zero, and its count 0, where the bin lies wholly in the padding.
+    all zero where the bin lies wholly in the padding.
     """
     starts, ends = [], []
     for i in range(n):
@@ -31,8 +30,7 @@ def _bin_average(size: int, n: int, region: int, bins: int,
     end = torch.tensor(ends, device=like.device)[:, None]
     pixel = torch.arange(size, device=like.device)
     inside = ((pixel >= start) & (pixel < end)).to(like.dtype)
-    counts = (end - start)[:, 0].to(like.dtype)
-    return inside / counts.clamp(min=1)[:, None], counts
+    return inside / (end - start).clamp(min=1).to(like.dtype)
 
 
 @MODELS.register_module()
@@ -68,7 +66,8 @@ class BiLevelRoutingAttention(nn.Module):
             where the region is smaller), which bounds memory at high
             resolution. ``None`` keeps every pixel.
         side_dwconv (int): Kernel of the depthwise conv on V that adds local
-            context (LCE) before the output projection. 0 disables it.
+            context (LCE) before the output projection, odd (the output
+            keeps the map's size). 0 disables it.
         qkv_bias (bool): Whether the QKV projection has a bias.
 
     Shape:
@@ -92,6 +91,9 @@ class BiLevelRoutingAttention(nn.Module):
             raise ValueError(f'n_win must be >= 1, got {n_win}')
         if topk == 0 or topk < -1:
             raise ValueError(f'topk must be -1 or >= 1, got {topk}')
+        if side_dwconv < 0 or (side_dwconv and side_dwconv % 2 == 0):
+            raise ValueError('side_dwconv must be 0 (no LCE) or an odd '
+                             f'kernel size, got {side_dwconv}')
         self.dim = dim
         self.num_heads = num_heads
         self.n_win = n_win
@@ -113,9 +115,7 @@ class BiLevelRoutingAttention(nn.Module):
         x = x.permute(0, 2, 3, 1)
         q, v = self._project(x, 0), self._project(x, 2)
         rh, rw = math.ceil(H / self.n_win), math.ceil(W / self.n_win)
-        x_tok, counts, partition = self._tokens(x, rh, rw)
-        k_tok, v_tok = self._project(x_tok, 1, 2).split(C, dim=-1)
-        valid_tok = counts > 0
+        k_tok, v_tok, valid_tok = self._kv_tokens(x, v, rh, rw)
         # Padding exists only where n_win does not divide a side.
         padded = (rh * self.n_win, rw * self.n_win) != (H, W)
         mask = valid_tok if padded else None
@@ -128,10 +128,7 @@ class BiLevelRoutingAttention(nn.Module):
                 None if mask is None else mask.reshape(1, 1, R * T).expand(
                     N, -1, -1)).reshape(N, H, W, C)
         else:
-            # region means from the tokens where they partition the regions
-            idx = self._route(*((
-                x_tok,
-                counts) if partition else self._region_means(x, rh, rw, 1, 1)))
+            idx = self._route(x, rh, rw)  # (N, R, topk)
             topk = idx.shape[-1]
             batch = torch.arange(N, device=x.device).view(N, 1, 1)
             k_sel = k_tok[batch, idx].reshape(N, R, topk * T, C)
@@ -153,58 +150,52 @@ class BiLevelRoutingAttention(nn.Module):
             out = lce.add_(out)
         return self.proj(out).permute(0, 3, 1, 2)
 
-    def _project(self, t: Tensor, *parts: int) -> Tensor:
-        """Query (0), key (1) and/or value (2) projections of ``(..., C)``,
-        concatenated in the order given."""
+    def _project(self, t: Tensor, part: int) -> Tensor:
+        """Query (0), key (1) or value (2) projection of ``(..., C)``."""
         C = self.dim
-        rows = [slice(part * C, (part + 1) * C) for part in parts]
-        weight = torch.cat([self.qkv.weight[r] for r in rows])
-        bias = None if self.qkv.bias is None else torch.cat(
-            [self.qkv.bias[r] for r in rows])
+        weight = self.qkv.weight[part * C:(part + 1) * C]
+        bias = None if self.qkv.bias is None else \
+            self.qkv.bias[part * C:(part + 1) * C]
         return F.linear(t, weight, bias)
 
     def _region_means(self, x: Tensor, rh: int, rw: int, bins_h: int,
                       bins_w: int) -> Tuple[Tensor, Tensor]:
         """Means of the pixels inside the map over each region's bins.
 
-        Returns ``(N, R, bins_h * bins_w, C)`` and the bins' pixel counts
-        ``(R, bins_h * bins_w)`` (0 for bins wholly in padding). The
+        Returns ``(N, R, bins_h * bins_w, C)`` and their validity
+        ``(R, bins_h * bins_w)`` (False for bins wholly in padding). The
         inside of a bin is a rectangle, so its mean is a mean of rows then
         of columns: two small matrices, and no padded copy of the map.
         """
         N, H, W, C = x.shape
         n = self.n_win
-        rows, row_counts = _bin_average(H, n, rh, bins_h, x)
-        cols, col_counts = _bin_average(W, n, rw, bins_w, x)
+        rows = _bin_average(H, n, rh, bins_h, x)  # (n * bins_h, H)
+        cols = _bin_average(W, n, rw, bins_w, x)  # (n * bins_w, W)
         means = torch.einsum('ih,nhwc->niwc', rows, x)
         means = torch.einsum('jw,niwc->nijc', cols, means)
-        counts = row_counts[:, None] * col_counts[None]
+        valid = (rows.sum(1) > 0)[:, None] & (cols.sum(1) > 0)[None]
         means = self._to_regions(means, bins_h, bins_w)
-        return means, self._to_regions(counts[None, ..., None], bins_h,
+        return means, self._to_regions(valid[None, ..., None], bins_h,
                                        bins_w)[0, ..., 0]
 
-    def _tokens(self, x: Tensor, rh: int,
-                rw: int) -> Tuple[Tensor, Tensor, bool]:
-        """What keys and values are projected from, per region: the pooled
-        pixels (``kv_per_win``) or the pixels themselves.
+    def _kv_tokens(self, x: Tensor, v: Tensor, rh: int,
+                   rw: int) -> Tuple[Tensor, Tensor, Tensor]:
+        """Keys, values and their validity per region, pooled if asked.
 
-        Returns ``(N, R, T, C)`` with ``T`` tokens per region, the pixel
-        count of each token ``(R, T)`` (0 for padding), and whether the
-        tokens partition each region: adaptive pooling's bins overlap where
-        their number does not divide the region's side.
+        Returns (N, R, T, C), (N, R, T, C) and (R, T) with T tokens/region.
         """
         # Pool to at most kv_per_win tokens per side, never more than the
         # region has: adaptive pooling would duplicate tokens and so weight
         # them twice in the softmax.
         kv = self.kv_per_win
         if kv is not None and (kv < rh or kv < rw):
-            bins_h, bins_w = min(kv, rh), min(kv, rw)
-            return (*self._region_means(x, rh, rw, bins_h, bins_w),
-                    rh % bins_h == 0 and rw % bins_w == 0)
+            x_tok, valid = self._region_means(x, rh, rw, min(kv, rh),
+                                              min(kv, rw))
+            return self._project(x_tok, 1), self._project(x_tok, 2), valid
         inside = x.new_ones(1, x.shape[1], x.shape[2], 1)
-        return (self._to_regions(x, rh, rw), self._to_regions(inside, rh,
-                                                              rw)[0, ...,
-                                                                  0], True)
+        valid = self._to_regions(inside, rh, rw)[0, ..., 0] > 0
+        keys = self._to_regions(self._project(x, 1), rh, rw)
+        return keys, self._to_regions(v, rh, rw), valid
 
     def route(self, x: Tensor) -> Tensor:
         """The regions each query region attends to, for inspection.
@@ -221,25 +212,22 @@ class BiLevelRoutingAttention(nn.Module):
                              'every region')
         H, W = x.shape[-2:]
         rh, rw = math.ceil(H / self.n_win), math.ceil(W / self.n_win)
-        return self._route(
-            *self._region_means(x.permute(0, 2, 3, 1), rh, rw, 1, 1))
+        return self._route(x.permute(0, 2, 3, 1), rh, rw)
 
     @torch.no_grad()
-    def _route(self, x_tok: Tensor, counts: Tensor) -> Tensor:
+    def _route(self, x: Tensor, rh: int, rw: int) -> Tensor:
         """Top-k regions by the affinity of mean query and mean key.
 
-        A region's mean over its pixels inside the map is the mean of
-        tokens that partition it (``(N, R, T, C)``), weighted by their pixel
-        counts ``(R, T)``; it is taken of x and then projected (the same,
-        the projection being linear). The indices carry no gradient.
+        Means are over pixels inside the map, taken of x and then projected
+        (the same, the projection being linear); the indices carry no
+        gradient.
         """
-        region_counts = counts.sum(1)  # (R,)
-        weights = counts / region_counts.clamp(min=1)[:, None]
-        x_mean = torch.einsum('rt,nrtc->nrc', weights, x_tok)
-        q_mean, k_mean = self._project(x_mean, 0, 1).split(self.dim, dim=-1)
+        x_mean, valid = self._region_means(x, rh, rw, 1, 1)
+        q_mean = self._project(x_mean[:, :, 0], 0)  # (N, R, C)
+        k_mean = self._project(x_mean[:, :, 0], 1)
         affinity = q_mean @ k_mean.transpose(1, 2)  # (N, R, R)
         # Regions made only of padding are never routed to.
-        affinity = affinity.masked_fill(region_counts == 0, float('-inf'))
+        affinity = affinity.masked_fill(~valid[:, 0], float('-inf'))
         topk = min(self.topk, affinity.shape[-1])
         return affinity.topk(topk, dim=-1).indices
 

@@ -1,3 +1,5 @@
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -22,11 +24,10 @@ class _DepthwiseConv2d(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, x: Tensor, weight: Tensor, bias: Tensor,
+    def forward(ctx, x: Tensor, weight: Tensor, bias: Optional[Tensor],
                 padding: int) -> Tensor:
         ctx.save_for_backward(x, weight)
         ctx.padding = padding
-        ctx.has_bias = bias is not None
         return F.conv2d(x, weight, bias, padding=padding, groups=x.shape[1])
 
     @staticmethod
@@ -51,14 +52,21 @@ class _DepthwiseConv2d(torch.autograd.Function):
         # after the weight gradient's copies are freed
         if ctx.needs_input_grad[0]:
             grad_x = F.conv2d(grad, weight.flip(-2, -1), padding=p, groups=C)
-        if ctx.has_bias and ctx.needs_input_grad[2]:
+        if ctx.needs_input_grad[2]:  # (False without a bias)
             grad_b = grad.sum((0, 2, 3))
         return grad_x, grad_w, grad_b, None
 
 
-def depthwise_conv2d(x: Tensor, weight: Tensor, bias: Tensor = None) -> Tensor:
+def depthwise_conv2d(x: Tensor,
+                     weight: Tensor,
+                     bias: Optional[Tensor] = None) -> Tensor:
     """Depthwise ``k x k`` convolution, stride 1, zero padding ``k // 2``
-    (the output has the input's size), with a faster CPU backward.
+    (the output has the input's size), with a faster backward on the CPU.
+
+    The custom backward is used for CPU tensors that need a gradient
+    outside autocast; anything else (CUDA, whose cuDNN backward is fast,
+    mixed precision, no autograd, tracing for export or FLOP counting) runs
+    ``F.conv2d`` itself.
 
     Args:
         x (Tensor): Input of shape ``(N, C, H, W)``.
@@ -69,4 +77,10 @@ def depthwise_conv2d(x: Tensor, weight: Tensor, bias: Tensor = None) -> Tensor:
         Tensor: ``F.conv2d(x, weight, bias, padding=k // 2, groups=C)``,
         of shape ``(N, C, H, W)``.
     """
-    return _DepthwiseConv2d.apply(x, weight, bias, weight.shape[-1] // 2)
+    padding = weight.shape[-1] // 2
+    needs_grad = torch.is_grad_enabled() and any(
+        t is not None and t.requires_grad for t in (x, weight, bias))
+    if (not needs_grad or not x.is_cpu or torch.is_autocast_enabled('cpu')
+            or torch.jit.is_tracing()):
+        return F.conv2d(x, weight, bias, padding=padding, groups=x.shape[1])
+    return _DepthwiseConv2d.apply(x, weight, bias, padding)

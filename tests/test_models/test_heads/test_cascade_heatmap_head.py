@@ -104,7 +104,7 @@ def test_predict_decodes_the_mean_of_the_levels():
     assert preds[0].keypoints.shape == (1, K, 2)
 
 
-@pytest.mark.parametrize('band_rows', [1, 3, 5, 1000])
+@pytest.mark.parametrize('band_rows', [1, 3, 5, 10, 14, 1000])
 def test_predicting_in_bands_gives_the_same_heatmaps(band_rows):
     torch.manual_seed(0)
     head = make_head(band_rows=band_rows).double()
@@ -125,3 +125,15 @@ def test_predicting_in_bands_gives_the_same_heatmaps(band_rows):
 def test_band_rows_must_be_positive():
     with pytest.raises(ValueError, match='band_rows'):
         make_head(band_rows=0)
+
+
+def test_prediction_runs_in_bands():
+    head = make_head(band_rows=4).eval()  # stride-2 maps of 24 rows
+    calls = []
+    head.deconv_s2[0].register_forward_hook(lambda *a: calls.append(1))
+    head.level_s1.register_forward_hook(lambda *a: calls.append(2))
+    fused, image = (t.detach() for t in inputs())
+    with torch.no_grad():
+        head((fused, image))
+    # 12 fused rows, 2 at a time; 24 stride-2 rows, 4 at a time
+    assert calls.count(1) == 6 and calls.count(2) == 6

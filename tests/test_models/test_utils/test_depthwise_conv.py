@@ -50,3 +50,27 @@ def test_weight_gradient_in_channel_blocks(monkeypatch):
     (reference, ) = torch.autograd.grad(
         F.conv2d(x, weight, padding=2, groups=7).square().sum(), weight)
     torch.testing.assert_close(ours, reference, atol=1e-12, rtol=0)
+
+
+def test_mixed_precision_and_tracing_run_the_plain_convolution():
+    x = torch.randn(1, 4, 8, 8, requires_grad=True)
+    weight = torch.randn(4, 1, 5, 5, requires_grad=True)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = depthwise_conv2d(x, weight)
+        reference = F.conv2d(x, weight, padding=2, groups=4)
+    assert out.dtype == torch.bfloat16
+    out.float().sum().backward()  # a custom backward would mix dtypes here
+    torch.testing.assert_close(out, reference)
+    # traced (ONNX export, FLOP counting): a convolution node, not a Function
+    traced = torch.jit.trace(_LCE(), x.detach())
+    assert 'aten::_convolution' in str(traced.graph)
+
+
+class _LCE(torch.nn.Module):
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(4, 4, 5, padding=2, groups=4)
+
+    def forward(self, x):
+        return depthwise_conv2d(x, self.conv.weight, self.conv.bias)

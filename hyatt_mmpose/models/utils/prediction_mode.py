@@ -2,10 +2,11 @@ import torch
 import torch.nn as nn
 
 
-def predicting(module: nn.Module) -> bool:
+def is_predicting(module: nn.Module) -> bool:
     """Whether ``module`` runs a prediction that may trade its layout for
-    memory: eval mode, autograd off, and not being traced (for ONNX export
-    or TorchScript, which should record the plain computation).
+    memory: eval mode, autograd off, and not being traced or compiled (ONNX
+    export, TorchScript, ``torch.compile`` and ``torch.export`` should see
+    the plain computation).
 
     Args:
         module (nn.Module): The module asking, for its ``training`` flag.
@@ -14,4 +15,4 @@ def predicting(module: nn.Module) -> bool:
         bool: True when nothing will need the intermediate tensors again.
     """
     return not (module.training or torch.is_grad_enabled()
-                or torch.jit.is_tracing())
+                or torch.jit.is_tracing() or torch.compiler.is_compiling())
