@@ -2,8 +2,6 @@
 BiLevelRoutingAttention computes, and the script writes its report."""
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -11,7 +9,7 @@ import torch
 from bench.gather_bra import GatherThenAttend
 from bench.official_bra import OfficialBRA, load_official_class
 from hyatt_mmpose.models import BiLevelRoutingAttention
-from ..utils import REPO_ROOT
+from .script import run_bench
 
 
 @pytest.mark.parametrize(
@@ -77,28 +75,16 @@ def test_official_bra_equals_ours(size, n_win, topk, kv_per_win):
 def test_official_needs_a_checkout(tmp_path):
     with pytest.raises(FileNotFoundError, match='rayleizhu/BiFormer'):
         load_official_class(str(tmp_path))
-    done = subprocess.run([
-        sys.executable, 'bench/bra.py', '--variants', 'official', '--out',
-        str(tmp_path / 'x.json')
-    ],
-                          cwd=REPO_ROOT,
-                          capture_output=True,
-                          text=True)
+    done = run_bench('bra.py', '--variants', 'official', '--out',
+                     str(tmp_path / 'x.json'))
     assert done.returncode == 2 and '--official PATH' in done.stderr
     assert not (tmp_path / 'x.json').exists()
 
 
 def test_bench_script_writes_its_report(tmp_path):
     out = tmp_path / 'bra.json'
-    done = subprocess.run([
-        sys.executable, 'bench/bra.py', '--sizes', 'imagenet-s1', '--repeats',
-        '1', '--out',
-        str(out)
-    ],
-                          cwd=REPO_ROOT,
-                          capture_output=True,
-                          text=True,
-                          timeout=600)
+    done = run_bench('bra.py', '--sizes', 'imagenet-s1', '--repeats', '1',
+                     '--out', str(out))
     assert done.returncode == 0, done.stderr
     assert '| fwd+bwd ms |' in done.stdout  # the table
     report = json.loads(out.read_text())

@@ -1,14 +1,13 @@
 """bench/model.py writes a row per config with its costs."""
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 from mmengine.config import Config
 from mmpose.registry import MODELS
 
 from ..utils import REPO_ROOT
+from .script import run_bench
 
 DEMO = 'configs/hyatt_synthetic_demo.py'
 W48 = 'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py'
@@ -16,15 +15,9 @@ W48 = 'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py'
 
 def test_model_bench_reports_the_demo_preset(tmp_path):
     out = tmp_path / 'model.json'
-    done = subprocess.run([
-        sys.executable, 'bench/model.py', '--configs', DEMO, '--input-size',
-        '64', '64', '--image-size', '200', '240', '--repeats', '1', '--out',
-        str(out)
-    ],
-                          cwd=REPO_ROOT,
-                          capture_output=True,
-                          text=True,
-                          timeout=600)
+    done = run_bench('model.py', '--configs', DEMO, '--input-size', '64', '64',
+                     '--image-size', '200', '240', '--repeats', '1', '--out',
+                     str(out))
     assert done.returncode == 0, done.stderr
     assert 'train s/img' in done.stdout  # the table
     (row, ) = json.loads(out.read_text())['rows']
@@ -44,16 +37,9 @@ def test_model_bench_reports_the_demo_preset(tmp_path):
 
 def test_rates_are_compared_with_hrnet_w48(tmp_path):
     out = tmp_path / 'model.json'
-    done = subprocess.run([
-        sys.executable, 'bench/model.py', '--configs', DEMO, W48,
-        '--input-size', '64', '64', '--batch', '1', '--repeats', '1',
-        '--steps', 'train', '--out',
-        str(out)
-    ],
-                          cwd=REPO_ROOT,
-                          capture_output=True,
-                          text=True,
-                          timeout=600)
+    done = run_bench('model.py', '--configs', DEMO, W48, '--input-size', '64',
+                     '64', '--batch', '1', '--repeats', '1', '--steps',
+                     'train', '--out', str(out))
     assert done.returncode == 0, done.stderr
     demo, w48 = json.loads(out.read_text())['rows']
     assert 'infer_ms' not in demo and 'infer_ms' not in w48
