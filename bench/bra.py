@@ -206,7 +206,10 @@ def main():
     if 'official' in variants and not args.official:
         parser.error('--variants official needs --official PATH')
     if args.official:
-        load_official_class(args.official)  # fails here, not in a worker
+        try:  # fails here, not in a worker
+            load_official_class(args.official)
+        except (FileNotFoundError, ModuleNotFoundError) as e:
+            parser.error(str(e))
         if 'official' not in variants:
             variants.append('official')
 

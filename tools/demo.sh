@@ -15,7 +15,7 @@ else
     "$PY" tools/make_synthetic_dataset.py data/synthetic
 fi
 
-echo "[demo] 2/4 training $CONFIG (about 5 minutes on 2 cores; log in $WORK_DIR)"
+echo "[demo] 2/4 training $CONFIG (a few minutes on 2 cores; log in $WORK_DIR)"
 "$PY" tools/train.py "$CONFIG" --work-dir "$WORK_DIR" --resume
 
 best=$(ls -t "$WORK_DIR"/best_MRE_*.pth | head -n 1)

@@ -78,6 +78,10 @@ def test_official_needs_a_checkout(tmp_path):
     done = run_bench('bra.py', '--variants', 'official', '--out',
                      str(tmp_path / 'x.json'))
     assert done.returncode == 2 and '--official PATH' in done.stderr
+    done = run_bench('bra.py', '--official', str(tmp_path), '--out',
+                     str(tmp_path / 'x.json'))
+    assert done.returncode == 2 and 'Traceback' not in done.stderr
+    assert 'no ops/bra_legacy.py there' in done.stderr
     assert not (tmp_path / 'x.json').exists()
 
 
