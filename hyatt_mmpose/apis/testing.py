@@ -12,7 +12,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from ..utils.atomic_write import atomic_write
-from ..utils.distributed import use_gloo_without_cuda
+from ..utils.distributed import leave_process_group, use_gloo_without_cuda
 from ..utils.strict_checkpoint import load_checkpoint_strict
 
 
@@ -94,7 +94,10 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     # mmengine loads load_from non-strictly: refuse a checkpoint that does
     # not fit the config before testing (mmengine then loads it again).
     load_checkpoint_strict(runner.model, args.checkpoint, args.config)
-    metrics = runner.test()
+    try:
+        metrics = runner.test()
+    finally:
+        leave_process_group()
     if args.out:
         with atomic_write(args.out) as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)

@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from ..utils.distributed import use_gloo_without_cuda
+from ..utils.distributed import leave_process_group, use_gloo_without_cuda
 from ..utils.latest_checkpoint import latest_checkpoint
 
 
@@ -113,4 +113,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     cfg = merge_args(Config.fromfile(args.config), args)
     use_gloo_without_cuda(cfg)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    try:
+        runner.train()
+    finally:
+        leave_process_group()

@@ -1,5 +1,5 @@
 from .atomic_write import atomic_write
-from .distributed import use_gloo_without_cuda
+from .distributed import leave_process_group, use_gloo_without_cuda
 from .file_hash import file_sha256
 from .input_size import input_size_of
 from .latest_checkpoint import latest_checkpoint
@@ -12,5 +12,6 @@ __all__ = [
     'SAFE_GLOBALS', 'CheckpointMismatchError', 'UnsafeCheckpointError',
     'atomic_write', 'check_outputs_free', 'file_sha256', 'input_size_of',
     'install_safe_checkpoint_loader', 'latest_checkpoint',
-    'load_checkpoint_strict', 'safe_torch_load', 'use_gloo_without_cuda'
+    'leave_process_group', 'load_checkpoint_strict', 'safe_torch_load',
+    'use_gloo_without_cuda'
 ]
