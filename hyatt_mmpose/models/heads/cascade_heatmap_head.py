@@ -11,22 +11,32 @@ from ..utils import is_predicting
 from .base_multi_level_heatmap_head import BaseMultiLevelHeatmapHead
 
 
-def _in_row_bands(fn: Callable[..., Tensor], inputs: Sequence[Tensor],
-                  rows: int) -> Tensor:
-    """``fn(*inputs)``, computed ``rows`` rows at a time.
+def _in_row_bands(fn: Callable[..., Tensor],
+                  inputs: Sequence[Tensor],
+                  rows: int,
+                  scale: int = 1) -> Tensor:
+    """``fn(*inputs)``, computed ``rows`` input rows at a time into one
+    preallocated output.
 
-    Each band is given one row of context on either side, cut off after:
-    exact for ``fn`` made of pointwise operations and one 3x3 convolution
-    (zero padding only at the map's own edges).
+    Each band is given one input row of context on either side, cut off
+    after: exact for ``fn`` made of pointwise operations and one layer that
+    reaches one input row each way (a 3x3 convolution; with ``scale=2``, a
+    4x4 stride-2 deconvolution, whose input rows ``[a, b)`` make output rows
+    ``[2a, 2b)``), zero padding only at the map's own edges.
     """
     height = inputs[0].shape[-2]
-    bands = []
+    out = None
     for top in range(0, height, rows):
         bottom = min(top + rows, height)
         first, last = max(top - 1, 0), min(bottom + 1, height)
-        out = fn(*[t[..., first:last, :] for t in inputs])
-        bands.append(out[..., top - first:bottom - first, :])
-    return torch.cat(bands, dim=-2)
+        band = fn(*[t[..., first:last, :] for t in inputs])
+        if out is None:
+            out = band.new_empty(*band.shape[:-2], scale * height,
+                                 band.shape[-1])
+        skip = scale * (top - first)
+        out[..., scale * top:scale * bottom, :] = \
+            band[..., skip:skip + scale * (bottom - top), :]
+    return out
 
 
 def _conv_relu_predict(in_channels: int, channels: int,
@@ -61,11 +71,11 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
     :class:`BaseMultiLevelHeatmapHead`.
 
     When predicting (eval mode, no autograd, not traced for export), the
-    stride-2 and stride-1 levels are computed ``band_rows`` stride-2 rows at
-    a time and the deconvolution's BN is applied in place: the same
-    heatmaps, without the deconvolution's scratch memory and the full-size
-    256- and 307-channel maps at stride 2 existing at once (1.5 GB more at
-    1024 x 1216).
+    deconvolution (with its BN and ReLU) and the stride-2 and stride-1
+    levels are computed ``band_rows`` stride-2 rows at a time: the same
+    heatmaps, without the deconvolution's CPU scratch memory (twice its
+    output) and the full-size 256- and 307-channel maps at stride 2 existing
+    at once (1.5 GB more at 1024 x 1216).
 
     Args:
         in_channels (Sequence[int]): Channels of the fused map and of the
@@ -149,21 +159,21 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
                 f'must be 4 times the fused map {tuple(fused.shape[-2:])}; '
                 'the input size must be a multiple of 32')
         heatmaps_s4 = self.level_s4(fused)
-        if is_predicting(self):
-            features_s2 = self._deconv_in_bands(fused)
-            heatmaps_s2 = _in_row_bands(self.level_s2, [features_s2],
-                                        self.band_rows)
-        else:
-            features_s2 = self.deconv_s2(fused)
-            heatmaps_s2 = self.level_s2(features_s2)
+        predicting = is_predicting(self)
+
+        def run(fn, inputs, scale=1):
+            """fn(*inputs); in bands of band_rows output rows when
+            predicting (the deconvolution: scale=2 outputs per input row)"""
+            if not predicting:
+                return fn(*inputs)
+            return _in_row_bands(fn, inputs, max(1, self.band_rows // scale),
+                                 scale)
+
+        features_s2 = run(self.deconv_s2, [fused], scale=2)
+        heatmaps_s2 = run(self.level_s2, [features_s2])
         image_s2 = F.interpolate(
             image, size=features_s2.shape[-2:], mode='nearest')
-        inputs_s1 = [image_s2, features_s2, heatmaps_s2]
-        if is_predicting(self):
-            heatmaps_s1 = _in_row_bands(self._level_s1, inputs_s1,
-                                        self.band_rows)
-        else:
-            heatmaps_s1 = self._level_s1(*inputs_s1)
+        heatmaps_s1 = run(self._level_s1, [image_s2, features_s2, heatmaps_s2])
         heatmaps_s1 = F.interpolate(
             heatmaps_s1,
             size=image.shape[-2:],
@@ -177,30 +187,3 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
         return self.level_s1(
             torch.cat([self.image_branch(image_s2), features_s2, heatmaps_s2],
                       dim=1))
-
-    def _deconv_in_bands(self, fused: Tensor) -> Tensor:
-        """``deconv_s2(fused)``, ``band_rows // 2`` input rows at a time,
-        with its BN's running statistics applied in place.
-
-        A band of input rows ``[a, b)`` with one more row either side gives
-        output rows ``[2a, 2b)`` exactly (the 4x4 stride-2 kernel reaches
-        one input row each way); on the CPU the deconvolution's scratch
-        memory is twice its output's, so it is bounded too.
-        """
-        deconv, bn, _ = self.deconv_s2
-        N, _, H, W = fused.shape
-        out = fused.new_empty(N, deconv.out_channels, 2 * H, 2 * W)
-        rows = max(1, self.band_rows // 2)
-        for top in range(0, H, rows):
-            bottom = min(top + rows, H)
-            first = max(top - 1, 0)
-            band = deconv(fused[..., first:min(bottom + 1, H), :])
-            skip = 2 * (top - first)
-            out[..., 2 * top:2 * bottom, :] = band[..., skip:skip + 2 *
-                                                   (bottom - top), :]
-        if bn.running_var is None or bn.weight is None:  # as it is
-            return self.deconv_s2[1:](out)
-        scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-        shift = bn.bias - bn.running_mean * scale
-        return out.mul_(scale[:, None, None]).add_(shift[:, None,
-                                                         None]).relu_()
