@@ -213,6 +213,7 @@ def main():
         if 'official' not in variants:
             variants.append('official')
 
+    official = ['--official', args.official] if args.official else []
     rows = []
     for size in args.sizes:
         for variant in variants:
@@ -220,8 +221,6 @@ def main():
             if variant == 'dense' and not dense_fits(size):
                 row['skipped'] = 'skipped: score matrix too large'
             else:
-                official = ['--official', args.official
-                            ] if args.official else []
                 measured, error = run_worker_parts(lambda part: [
                     sys.executable, __file__, '--worker', size, variant, part,
                     '--device', args.device, '--batch',

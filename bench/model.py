@@ -105,16 +105,21 @@ def compile_parts(model):
             setattr(model, part, torch.compile(getattr(model, part)))
 
 
-def measure(path, variant, part, args):
-    """Runs in a worker process: sizes and times (``part='time'``) or peak
-    memories (``'memory'``, each after a warm-up run)."""
+def build_model(path, variant, args):
+    """The config (at ``args.input_size`` if given) and its model."""
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
 
     cfg = load_config(path, variant, args.input_size)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
+    return cfg, MODELS.build(cfg.model).to(args.device)
+
+
+def measure(path, variant, part, args):
+    """Runs in a worker process: sizes and times (``part='time'``) or peak
+    memories (``'memory'``, each after a warm-up run)."""
+    cfg, model = build_model(path, variant, args)
     row = dict(input_size=list(input_size_of(cfg)))
-    model = MODELS.build(cfg.model).to(args.device)
     if part == 'time':
         row['params_m'] = sum(p.numel() for p in model.parameters()) / 1e6
         row['gmac'] = flops(cfg, input_size_of(cfg)) / 1e9
@@ -274,14 +279,10 @@ def print_table(rows):
 
 def profile(path, args):
     """Prints one training step's operators by their own CPU time."""
-    from mmengine.registry import init_default_scope
-    from mmpose.registry import MODELS
     from torch.profiler import ProfilerActivity
     from torch.profiler import profile as torch_profile
 
-    cfg = load_config(path, 'plain', args.input_size)
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
-    model = MODELS.build(cfg.model).to(args.device)
+    cfg, model = build_model(path, 'plain', args)
     image = grey_image(*args.image_size)
     step = train_cost(cfg, model, image, 'plain', 'step', args)
     step()  # warm-up

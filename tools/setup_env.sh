@@ -136,8 +136,7 @@ else
             step=$(grep -oE '^ *\[[0-9]+/[0-9]+\]' "$build_log" | tail -n 1 | tr -d " " || true)
             say "    ... $(( (SECONDS - start) / 60 )) min${step:+, compiled $step}"
         done
-        if ! wait "$pid"; then
-            rm -rf "$tmp"
+        if ! wait "$pid"; then  # (the EXIT trap removes $tmp)
             hint=""
             [ "$MMCV_BUILD" = pch ] && hint=" (MMCV_BUILD=stock make setup builds it as mmcv's setup.py does)"
             fail "building $MMCV_PIN failed$hint" "$build_log"
