@@ -90,21 +90,42 @@ def machine(device: str) -> dict:
     return info
 
 
-def run_worker_parts(command_for, cwd=None):
-    """Runs a benchmark's worker twice: ``command_for('time')`` with the
-    usual allocator, ``command_for('memory')`` with :data:`MALLOC_ENV`.
+def allocator_environ(allocator: str) -> dict:
+    """The environment a timing worker runs in: the running one with
+    tcmalloc preloaded as the tools preload it (``allocator='tcmalloc'``),
+    or without any preloaded library (``'system'``: glibc's allocator).
+
+    Raises:
+        SystemExit: When tcmalloc is asked for and not found.
+    """
+    from hyatt_mmpose.utils import find_tcmalloc, tcmalloc_environ
+    if allocator == 'system':
+        return {k: v for k, v in os.environ.items() if k != 'LD_PRELOAD'}
+    library = find_tcmalloc()
+    if library is None:
+        raise SystemExit('--allocator tcmalloc: no tcmalloc found (make '
+                         'setup installs it); or time with --allocator system')
+    return tcmalloc_environ(library)
+
+
+def run_worker_parts(command_for, cwd=None, time_environ=None):
+    """Runs a benchmark's worker twice: ``command_for('time')`` in
+    ``time_environ`` (default: the running environment),
+    ``command_for('memory')`` with glibc and :data:`MALLOC_ENV`.
 
     Returns the two JSON results merged (each the last line of its stdout),
     or ``None`` and the last line of the failing worker's stderr.
     """
     row = {}
-    for part, env in (('time', {}), ('memory', MALLOC_ENV)):
+    memory_environ = dict(allocator_environ('system'), **MALLOC_ENV)
+    for part, env in (('time', time_environ
+                       or dict(os.environ)), ('memory', memory_environ)):
         done = subprocess.run(
             command_for(part),
             capture_output=True,
             text=True,
             cwd=cwd,
-            env=dict(os.environ, **env))
+            env=env)
         if done.returncode:
             return None, done.stderr.strip().splitlines()[-1]
         row.update(json.loads(done.stdout.strip().splitlines()[-1]))

@@ -18,7 +18,10 @@ recomputes the backbone's blocks in the backward pass; ``compile`` wraps
 backbone, neck and head in ``torch.compile``. Each (config, variant) is
 timed in one process and its peak memory taken in another
 (bench/measure.py); times are medians of ``--repeats`` after one warm-up.
-``--steps train`` or ``--steps infer`` measures one of the two.
+``--steps train`` or ``--steps infer`` measures one of the two. Timing
+processes run with tcmalloc preloaded, as the tools run
+(``hyatt_mmpose/utils/allocator.py``); ``--allocator system`` times them on
+glibc's allocator instead.
 
 Rates: the multiply-adds a step does per second. A training step counts
 three forward passes' worth (forward, and a backward of about twice that),
@@ -43,10 +46,12 @@ import numpy as np
 import torch
 # bench/measure.py: Python looks for a script's imports in its own folder
 # first.
-from measure import PeakMemory, machine, median_ms, run_worker_parts
+from measure import (PeakMemory, allocator_environ, machine, median_ms,
+                     run_worker_parts)
 
 from hyatt_mmpose.analysis import summarise
-from hyatt_mmpose.utils import atomic_write, input_size_of
+from hyatt_mmpose.utils import (atomic_write, input_size_of,
+                                relaunch_with_tcmalloc)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = [
@@ -313,6 +318,12 @@ def main():
     parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'))
     parser.add_argument('--repeats', type=int, default=2)
     parser.add_argument(
+        '--allocator',
+        choices=('tcmalloc', 'system'),
+        default='tcmalloc',
+        help='of the timing processes (default tcmalloc, as the tools run; '
+        'peak memory is always taken with glibc)')
+    parser.add_argument(
         '--steps',
         nargs='+',
         default=list(STEPS),
@@ -338,9 +349,12 @@ def main():
         print(json.dumps(measure(path, variant, part, args)))
         return
     if args.profile:
+        if args.allocator == 'tcmalloc':
+            relaunch_with_tcmalloc()
         profile(args.profile, args)
         return
 
+    time_environ = allocator_environ(args.allocator)
     rows = []
     for path in args.configs:
         for variant in args.variants:
@@ -355,7 +369,8 @@ def main():
                 lambda part: [
                     sys.executable, __file__, '--worker', path, variant, part
                 ] + flags,
-                cwd=REPO_ROOT)
+                cwd=REPO_ROOT,
+                time_environ=time_environ)
             row = dict(config=path, variant=variant)
             if error:
                 row['failed'] = 'failed: ' + error
@@ -364,13 +379,14 @@ def main():
             rows.append(row)
             print(json.dumps(row), flush=True)
     add_rates(rows)
-    print()
+    print(f'\ntimed with the {args.allocator} allocator')
     print_table(rows)
     out = args.out or f'bench/results/model-{args.device.split(":")[0]}.json'
     with atomic_write(out) as f:
         json.dump(
             dict(
                 machine=machine(args.device),
+                allocator=args.allocator,
                 batch=args.batch,
                 image_size=args.image_size,
                 repeats=args.repeats,

@@ -8,9 +8,10 @@ See ``--help``, and :mod:`hyatt_mmpose.apis.adapting`, which does it.
 import sys
 
 from hyatt_mmpose.apis.adapting import main
-from hyatt_mmpose.utils import CheckpointMismatchError
+from hyatt_mmpose.utils import CheckpointMismatchError, relaunch_with_tcmalloc
 
 if __name__ == '__main__':
+    relaunch_with_tcmalloc()
     try:
         main()
     except (CheckpointMismatchError, FileExistsError, FileNotFoundError,

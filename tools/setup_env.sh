@@ -82,16 +82,16 @@ pip_install() {  # pip_install LOGNAME ARGS...
         || fail "pip install $* failed" "$log"
 }
 
-say "1/6 build tools (setuptools<81, wheel, ninja)"
+say "1/7 build tools (setuptools<81, wheel, ninja)"
 pip_install build -r "$REQ/build.txt"
 
-say "2/6 torch and torchvision (a few GB on the first run)"
+say "2/7 torch and torchvision (a few GB on the first run)"
 pip_install torch -r "$REQ/torch.txt"
 TORCH_KEY=$("$PY" -c 'import sys, torch; v = sys.version_info
 print("torch%s-cuda%s-py%d%d" % (torch.__version__, torch.version.cuda or "none", v[0], v[1]))') \
     || fail "torch does not import in $VENV"
 
-say "3/6 run-time dependencies (numpy<2, opencv, mmengine, ...)"
+say "3/7 run-time dependencies (numpy<2, opencv, mmengine, ...)"
 pip_install runtime -r "$REQ/runtime.txt" -r "$REQ/tests.txt"
 
 MMCV_PIN=$(grep -E '^mmcv==' "$REQ/mmcv.txt")
@@ -101,7 +101,7 @@ MMCV_KEY="${MMCV_PIN/==/-}-$TORCH_KEY-ops$OPS"
 [ "$MMCV_BUILD" = pch ] \
     && MMCV_KEY="$MMCV_KEY-pch$(sha256sum "$PCH_CXX" | cut -c1-8)"
 MMCV_DIR=$WHEEL_CACHE/$MMCV_KEY
-say "4/6 $MMCV_PIN with its $OPS ops, built against $TORCH_KEY"
+say "4/7 $MMCV_PIN with its $OPS ops, built against $TORCH_KEY"
 if [ "$(cat "$VENV/.mmcv-build-key" 2>/dev/null)" = "$MMCV_KEY" ] \
         && "$PY" -c 'import mmcv.ops' 2>/dev/null; then
     say "    already installed for this torch"
@@ -158,13 +158,35 @@ else
     echo "$MMCV_KEY" > "$VENV/.mmcv-build-key"
 fi
 
-say "5/6 mmdet and mmpose (without their unbuildable declared dependencies)"
+say "5/7 mmdet and mmpose (without their unbuildable declared dependencies)"
 pip_install openmmlab --no-deps -r "$REQ/openmmlab.txt"
 
-say "6/6 hyatt_mmpose itself (editable)"
+say "6/7 hyatt_mmpose itself (editable)"
 pip_install project --no-deps --no-build-isolation -e "$ROOT"
 
 "$PY" -c "$CHECK_IMPORTS" > "$LOGS/check.log" 2>&1 \
     || fail "the environment is built but does not import: $CHECK_IMPORTS" "$LOGS/check.log"
+
+# Optional: without it the tools run on glibc's allocator, training on the CPU
+# about half as fast (hyatt_mmpose/utils/allocator.py, docs/benchmarks.md).
+say "7/7 tcmalloc, the allocator the tools preload"
+find_tcmalloc() { "$PY" -c 'from hyatt_mmpose.utils import find_tcmalloc
+print(find_tcmalloc() or "")' 2>/dev/null; }
+TCMALLOC=$(find_tcmalloc)
+if [ -z "$TCMALLOC" ] && command -v apt-get > /dev/null && command -v dpkg-deb > /dev/null; then
+    # Debian's package, unpacked into the environment: no root, no system change
+    deb_dir=$(mktemp -d)
+    if (cd "$deb_dir" && apt-get download libtcmalloc-minimal4 \
+            && dpkg-deb -x libtcmalloc-minimal4_*.deb unpacked) > "$LOGS/tcmalloc.log" 2>&1; then
+        cp -P "$deb_dir"/unpacked/usr/lib/*/libtcmalloc_minimal.so.4* "$VENV/lib/" || true
+    fi
+    rm -rf "$deb_dir"
+    TCMALLOC=$(find_tcmalloc)
+fi
+if [ -n "$TCMALLOC" ]; then
+    say "    $TCMALLOC"
+else
+    say "    not installed (no apt-get here, or see $LOGS/tcmalloc.log; elsewhere install gperftools' libtcmalloc_minimal): the tools use the system allocator"
+fi
 wanted_stamp > "$STAMP"
 say "done: $VENV is ready"

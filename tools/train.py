@@ -7,6 +7,8 @@
 See ``--help``, and :mod:`hyatt_mmpose.apis.training`, which does it.
 """
 from hyatt_mmpose.apis.training import main
+from hyatt_mmpose.utils import relaunch_with_tcmalloc
 
 if __name__ == '__main__':
+    relaunch_with_tcmalloc()
     main()

@@ -1,3 +1,4 @@
+from .allocator import find_tcmalloc, relaunch_with_tcmalloc, tcmalloc_environ
 from .atomic_write import atomic_write
 from .distributed import leave_process_group, use_gloo_without_cuda
 from .file_hash import file_sha256
@@ -10,8 +11,8 @@ from .strict_checkpoint import CheckpointMismatchError, load_checkpoint_strict
 
 __all__ = [
     'SAFE_GLOBALS', 'CheckpointMismatchError', 'UnsafeCheckpointError',
-    'atomic_write', 'check_outputs_free', 'file_sha256', 'input_size_of',
-    'install_safe_checkpoint_loader', 'latest_checkpoint',
-    'leave_process_group', 'load_checkpoint_strict', 'safe_torch_load',
-    'use_gloo_without_cuda'
+    'atomic_write', 'check_outputs_free', 'file_sha256', 'find_tcmalloc',
+    'input_size_of', 'install_safe_checkpoint_loader', 'latest_checkpoint',
+    'leave_process_group', 'load_checkpoint_strict', 'relaunch_with_tcmalloc',
+    'safe_torch_load', 'tcmalloc_environ', 'use_gloo_without_cuda'
 ]

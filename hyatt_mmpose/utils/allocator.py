@@ -1,0 +1,111 @@
+"""tcmalloc for the tools that train and evaluate.
+
+PyTorch on the CPU allocates and frees activations of hundreds of MB in every
+training step. glibc maps each such block on its own and hands it back to the
+system when it is freed, so every step pays again for fresh, zeroed pages: on
+the 2-core machines this project is developed on, that kernel time was most
+of a HYATT-Net step (``docs/benchmarks.md``). tcmalloc keeps freed pages for
+reuse. It replaces ``malloc`` only when preloaded before the process starts,
+so the tools re-execute themselves once with it in ``LD_PRELOAD``, the
+variable through which PyTorch's own CPU launcher
+(``torch.backends.xeon.run_cpu``) preloads it too.
+"""
+import ctypes.util
+import os
+import os.path as osp
+import sys
+from typing import Dict, Mapping, Optional
+
+#: The environment variable that chooses the allocator of the tools.
+ALLOCATOR_VARIABLE = 'HYATT_ALLOCATOR'
+ALLOCATORS = ('tcmalloc', 'system')
+# Debian's libtcmalloc-minimal4 (what `make setup` puts into the virtual
+# environment), then gperftools' full library.
+LIBRARY_NAMES = ('libtcmalloc_minimal.so.4', 'libtcmalloc.so.4')
+# tcmalloc reports every allocation above 1 GiB on stderr by default; a
+# full-size HYATT-Net step makes several.
+LARGE_ALLOC_REPORT = dict(TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD=str(2**40))
+
+
+def find_tcmalloc() -> Optional[str]:
+    """The tcmalloc library to preload, or None.
+
+    Looks in the running interpreter's environment first (``<venv>/lib``,
+    where ``make setup`` installs it), then in the dynamic linker's cache.
+
+    Returns:
+        str | None: A path, a library name the dynamic linker resolves, or
+        None when neither place has one.
+    """
+    for name in LIBRARY_NAMES:
+        path = osp.join(sys.prefix, 'lib', name)
+        if osp.isfile(path):
+            return path
+    for name in ('tcmalloc_minimal', 'tcmalloc'):
+        found = ctypes.util.find_library(name)
+        if found:
+            return found
+    return None
+
+
+def tcmalloc_environ(
+        library: str,
+        environ: Mapping[str, str] = os.environ) -> Dict[str, str]:
+    """``environ`` with ``library`` first in ``LD_PRELOAD``.
+
+    Args:
+        library (str): What :func:`find_tcmalloc` returned.
+        environ (Mapping[str, str]): The environment to extend; not changed.
+
+    Returns:
+        dict: The new environment, large-allocation reports turned off.
+    """
+    preload = [library
+               ] + [p for p in environ.get('LD_PRELOAD', '').split(':') if p]
+    return dict(environ, LD_PRELOAD=':'.join(preload), **LARGE_ALLOC_REPORT)
+
+
+def chosen_allocator(environ: Mapping[str, str] = os.environ) -> str:
+    """The allocator ``HYATT_ALLOCATOR`` asks for (default ``tcmalloc``).
+
+    Raises:
+        ValueError: For any other value than ``tcmalloc`` or ``system``.
+    """
+    value = environ.get(ALLOCATOR_VARIABLE, 'tcmalloc')
+    if value not in ALLOCATORS:
+        raise ValueError(f'{ALLOCATOR_VARIABLE}={value!r}: use tcmalloc (the '
+                         'default) or system (glibc, what python uses '
+                         'without preloading)')
+    return value
+
+
+def relaunch_with_tcmalloc() -> None:
+    """Re-executes the running command with tcmalloc preloaded.
+
+    Call it first when a tool starts. Returns without doing anything when
+    tcmalloc (or jemalloc, the other usual choice) is already preloaded,
+    when ``HYATT_ALLOCATOR=system``, or when no tcmalloc is found (then with
+    a note on stderr: training on the CPU is slower). The new process has
+    the same process id, arguments and environment, plus ``LD_PRELOAD``.
+
+    Raises:
+        ValueError: For an unknown ``HYATT_ALLOCATOR``.
+    """
+    if chosen_allocator() == 'system':
+        return
+    preloaded = os.environ.get('LD_PRELOAD', '')
+    if 'tcmalloc' in preloaded or 'jemalloc' in preloaded:
+        return
+    library = find_tcmalloc()
+    if library is None:
+        print(
+            'hyatt_mmpose: tcmalloc not found, so the system allocator is '
+            'used (CPU training about 1.4x slower here; `make setup` '
+            'installs tcmalloc on Debian and Ubuntu, elsewhere install '
+            "gperftools' libtcmalloc_minimal; HYATT_ALLOCATOR=system "
+            'silences this)',
+            file=sys.stderr)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, sys.orig_argv, tcmalloc_environ(library))
