@@ -100,9 +100,9 @@ def relaunch_with_tcmalloc() -> None:
     if library is None:
         print(
             'hyatt_mmpose: tcmalloc not found, so the system allocator is '
-            'used (CPU training about 1.4x slower here; `make setup` '
-            'installs tcmalloc on Debian and Ubuntu, elsewhere install '
-            "gperftools' libtcmalloc_minimal; HYATT_ALLOCATOR=system "
+            'used (a CPU training step took 1.6-2.1x as long with it here; '
+            '`make setup` installs tcmalloc on Debian and Ubuntu, elsewhere '
+            "install gperftools' libtcmalloc_minimal; HYATT_ALLOCATOR=system "
             'silences this)',
             file=sys.stderr)
         return

@@ -5,9 +5,8 @@ import textwrap
 
 import pytest
 
-from hyatt_mmpose.utils import allocator
-from hyatt_mmpose.utils import (find_tcmalloc, relaunch_with_tcmalloc,
-                                tcmalloc_environ)
+from hyatt_mmpose.utils import (allocator, find_tcmalloc,
+                                relaunch_with_tcmalloc, tcmalloc_environ)
 
 needs_tcmalloc = pytest.mark.skipif(
     find_tcmalloc() is None,
@@ -41,11 +40,12 @@ def run_script(tmp_path, **env):
         for k, v in os.environ.items()
         if k not in ('LD_PRELOAD', allocator.ALLOCATOR_VARIABLE)
     }
-    done = subprocess.run([sys.executable, str(script), 'a', '--b'],
-                          capture_output=True,
-                          text=True,
-                          env=dict(environ, **env),
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, str(script), 'a', '--b'],
+        capture_output=True,
+        text=True,
+        env=dict(environ, **env),
+        check=True)
     return [line.split() for line in done.stdout.splitlines()], done.stderr
 
 
