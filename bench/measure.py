@@ -91,30 +91,45 @@ def machine(device: str) -> dict:
 
 
 def allocator_environ(allocator: str) -> dict:
-    """The environment a timing worker runs in: the running one with
-    tcmalloc preloaded as the tools preload it (``allocator='tcmalloc'``),
-    or without any preloaded library (``'system'``: glibc's allocator).
+    """The environment of a timing worker.
+
+    Args:
+        allocator (str): ``'tcmalloc'``: the running environment with
+            tcmalloc preloaded, as the tools preload it; ``'system'``: the
+            running environment without any preloaded library (glibc's
+            allocator).
+
+    Returns:
+        dict: The environment.
 
     Raises:
         SystemExit: When tcmalloc is asked for and not found.
     """
-    from hyatt_mmpose.utils import find_tcmalloc, tcmalloc_environ
     if allocator == 'system':
         return {k: v for k, v in os.environ.items() if k != 'LD_PRELOAD'}
+    from hyatt_mmpose.utils import find_tcmalloc, tcmalloc_environ
     library = find_tcmalloc()
     if library is None:
         raise SystemExit('--allocator tcmalloc: no tcmalloc found (make '
                          'setup installs it); or time with --allocator system')
-    return tcmalloc_environ(library)
+    return tcmalloc_environ(library, allocator_environ('system'))
 
 
 def run_worker_parts(command_for, cwd=None, time_environ=None):
-    """Runs a benchmark's worker twice: ``command_for('time')`` in
-    ``time_environ`` (default: the running environment),
-    ``command_for('memory')`` with glibc and :data:`MALLOC_ENV`.
+    """Runs a benchmark's worker twice: timing, then peak memory.
 
-    Returns the two JSON results merged (each the last line of its stdout),
-    or ``None`` and the last line of the failing worker's stderr.
+    Args:
+        command_for (Callable[[str], list]): The worker's command line for a
+            part, ``'time'`` or ``'memory'``.
+        cwd (str, optional): Where the workers run.
+        time_environ (dict, optional): The timing worker's environment
+            (default: the running one). The memory worker always runs on
+            glibc with :data:`MALLOC_ENV`.
+
+    Returns:
+        tuple: The two JSON results merged (each the last line of its
+        stdout) and None; or None and the last line of the failing
+        worker's stderr.
     """
     row = {}
     memory_environ = dict(allocator_environ('system'), **MALLOC_ENV)

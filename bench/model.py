@@ -19,9 +19,9 @@ backbone, neck and head in ``torch.compile``. Each (config, variant) is
 timed in one process and its peak memory taken in another
 (bench/measure.py); times are medians of ``--repeats`` after one warm-up.
 ``--steps train`` or ``--steps infer`` measures one of the two. Timing
-processes run with tcmalloc preloaded, as the tools run
-(``hyatt_mmpose/utils/allocator.py``); ``--allocator system`` times them on
-glibc's allocator instead.
+processes (and ``--profile``) run with tcmalloc preloaded where it is
+found, as the tools run (``hyatt_mmpose/utils/allocator.py``);
+``--allocator system`` times them on glibc's allocator instead.
 
 Rates: the multiply-adds a step does per second. A training step counts
 three forward passes' worth (forward, and a backward of about twice that),
@@ -37,6 +37,7 @@ warm-up step), which is where an optimisation should look.
 """
 import argparse
 import json
+import os
 import os.path as osp
 import sys
 import tempfile
@@ -50,8 +51,7 @@ from measure import (PeakMemory, allocator_environ, machine, median_ms,
                      run_worker_parts)
 
 from hyatt_mmpose.analysis import summarise
-from hyatt_mmpose.utils import (atomic_write, input_size_of,
-                                relaunch_with_tcmalloc)
+from hyatt_mmpose.utils import atomic_write, find_tcmalloc, input_size_of
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = [
@@ -62,6 +62,8 @@ CONFIGS = [
 ]
 VARIANTS = ('plain', 'with_cp', 'compile')
 STEPS = ('train', 'infer')
+# marks a --profile process already started in its timing environment
+PROFILING = 'HYATT_BENCH_PROFILING'
 # the reference of the rate ratios
 REFERENCE = 'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py'
 
@@ -320,9 +322,8 @@ def main():
     parser.add_argument(
         '--allocator',
         choices=('tcmalloc', 'system'),
-        default='tcmalloc',
-        help='of the timing processes (default tcmalloc, as the tools run; '
-        'peak memory is always taken with glibc)')
+        help='of the timing processes (default: tcmalloc where found, as '
+        'the tools run; peak memory is always taken with glibc)')
     parser.add_argument(
         '--steps',
         nargs='+',
@@ -348,13 +349,17 @@ def main():
         path, variant, part = args.worker
         print(json.dumps(measure(path, variant, part, args)))
         return
+    if args.allocator is None:
+        args.allocator = 'tcmalloc' if find_tcmalloc() else 'system'
+    time_environ = allocator_environ(args.allocator)
     if args.profile:
-        if args.allocator == 'tcmalloc':
-            relaunch_with_tcmalloc()
+        # in this process, relaunched once with the timing environment
+        if PROFILING not in os.environ:
+            os.execve(sys.executable, sys.orig_argv,
+                      dict(time_environ, **{PROFILING: '1'}))
         profile(args.profile, args)
         return
 
-    time_environ = allocator_environ(args.allocator)
     rows = []
     for path in args.configs:
         for variant in args.variants:
@@ -387,6 +392,7 @@ def main():
             dict(
                 machine=machine(args.device),
                 allocator=args.allocator,
+                ld_preload=time_environ.get('LD_PRELOAD'),
                 batch=args.batch,
                 image_size=args.image_size,
                 repeats=args.repeats,

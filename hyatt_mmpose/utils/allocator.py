@@ -22,9 +22,9 @@ ALLOCATORS = ('tcmalloc', 'system')
 # Debian's libtcmalloc-minimal4 (what `make setup` puts into the virtual
 # environment), then gperftools' full library.
 LIBRARY_NAMES = ('libtcmalloc_minimal.so.4', 'libtcmalloc.so.4')
-# tcmalloc reports every allocation above 1 GiB on stderr by default; a
-# full-size HYATT-Net step makes several.
-LARGE_ALLOC_REPORT = dict(TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD=str(2**40))
+# Set by the relaunch to the LD_PRELOAD it replaced: marks the relaunched
+# process, which restores that value for the programs it starts.
+RELAUNCHED = 'HYATT_TCMALLOC_RELAUNCHED'
 
 
 def find_tcmalloc() -> Optional[str]:
@@ -58,18 +58,24 @@ def tcmalloc_environ(
         environ (Mapping[str, str]): The environment to extend; not changed.
 
     Returns:
-        dict: The new environment, large-allocation reports turned off.
+        dict: The new environment.
     """
     preload = [library
                ] + [p for p in environ.get('LD_PRELOAD', '').split(':') if p]
-    return dict(environ, LD_PRELOAD=':'.join(preload), **LARGE_ALLOC_REPORT)
+    return dict(environ, LD_PRELOAD=':'.join(preload))
 
 
 def chosen_allocator(environ: Mapping[str, str] = os.environ) -> str:
-    """The allocator ``HYATT_ALLOCATOR`` asks for (default ``tcmalloc``).
+    """The allocator ``HYATT_ALLOCATOR`` asks for.
+
+    Args:
+        environ (Mapping[str, str]): Where to read the variable.
+
+    Returns:
+        str: ``'tcmalloc'`` (the default) or ``'system'``.
 
     Raises:
-        ValueError: For any other value than ``tcmalloc`` or ``system``.
+        ValueError: For any other value.
     """
     value = environ.get(ALLOCATOR_VARIABLE, 'tcmalloc')
     if value not in ALLOCATORS:
@@ -82,19 +88,33 @@ def chosen_allocator(environ: Mapping[str, str] = os.environ) -> str:
 def relaunch_with_tcmalloc() -> None:
     """Re-executes the running command with tcmalloc preloaded.
 
-    Call it first when a tool starts. Returns without doing anything when
-    tcmalloc (or jemalloc, the other usual choice) is already preloaded,
-    when ``HYATT_ALLOCATOR=system``, or when no tcmalloc is found (then with
-    a note on stderr: training on the CPU is slower). The new process has
-    the same process id, arguments and environment, plus ``LD_PRELOAD``.
+    Call it when a tool starts, before it parses its arguments. In the
+    relaunched process it puts ``LD_PRELOAD`` back as it was, so that the
+    programs the tool starts (compilers, git, other tools) do not inherit
+    tcmalloc. Returns without relaunching when ``HYATT_ALLOCATOR=system``,
+    when tcmalloc or jemalloc is preloaded already, when no tcmalloc is
+    found (then with a note on stderr: training on the CPU is slower), and
+    on Python 3.9, which cannot tell its own command line
+    (``sys.orig_argv``). The new process has the same process id,
+    interpreter options and arguments.
 
     Raises:
         ValueError: For an unknown ``HYATT_ALLOCATOR``.
     """
+    if RELAUNCHED in os.environ:
+        previous = os.environ.pop(RELAUNCHED)
+        if previous:
+            os.environ['LD_PRELOAD'] = previous
+        else:
+            del os.environ['LD_PRELOAD']
+        return
     if chosen_allocator() == 'system':
         return
     preloaded = os.environ.get('LD_PRELOAD', '')
     if 'tcmalloc' in preloaded or 'jemalloc' in preloaded:
+        return
+    argv = getattr(sys, 'orig_argv', None)
+    if argv is None:
         return
     library = find_tcmalloc()
     if library is None:
@@ -106,6 +126,8 @@ def relaunch_with_tcmalloc() -> None:
             'silences this)',
             file=sys.stderr)
         return
+    environ = tcmalloc_environ(library)
+    environ[RELAUNCHED] = preloaded
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execve(sys.executable, sys.orig_argv, tcmalloc_environ(library))
+    os.execve(sys.executable, argv, environ)

@@ -6,6 +6,7 @@ import pytest
 from mmengine.config import Config
 from mmpose.registry import MODELS
 
+from hyatt_mmpose.utils import find_tcmalloc
 from ..utils import REPO_ROOT
 from .script import run_bench
 
@@ -20,7 +21,11 @@ def test_model_bench_reports_the_demo_preset(tmp_path):
                      str(out))
     assert done.returncode == 0, done.stderr
     assert 'train s/img' in done.stdout  # the table
-    (row, ) = json.loads(out.read_text())['rows']
+    result = json.loads(out.read_text())
+    # timed as the tools run: with tcmalloc where there is one
+    assert result['allocator'] == ('tcmalloc' if find_tcmalloc() else 'system')
+    assert 'timed with the ' + result['allocator'] in done.stdout
+    (row, ) = result['rows']
     model = MODELS.build(Config.fromfile(osp.join(REPO_ROOT, DEMO)).model)
     assert row['params_m'] * 1e6 == sum(p.numel() for p in model.parameters())
     assert row['input_size'] == [64, 64]

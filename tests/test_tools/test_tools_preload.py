@@ -1,6 +1,6 @@
-"""The tools that train and evaluate choose their allocator before anything
-else (hyatt_mmpose/utils/allocator.py): an unknown HYATT_ALLOCATOR stops
-even ``--help``."""
+"""The tools that train and evaluate choose their allocator before they
+parse their arguments (hyatt_mmpose/utils/allocator.py): an unknown
+HYATT_ALLOCATOR stops even ``--help``."""
 import os
 import os.path as osp
 import subprocess
