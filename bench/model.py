@@ -52,6 +52,7 @@ from measure import (PeakMemory, allocator_environ, machine, median_ms,
 
 from hyatt_mmpose.analysis import summarise
 from hyatt_mmpose.utils import atomic_write, find_tcmalloc, input_size_of
+from hyatt_mmpose.utils.allocator import chosen_allocator
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = [
@@ -322,8 +323,9 @@ def main():
     parser.add_argument(
         '--allocator',
         choices=('tcmalloc', 'system'),
-        help='of the timing processes (default: tcmalloc where found, as '
-        'the tools run; peak memory is always taken with glibc)')
+        help='of the timing processes (default: as the tools would run, '
+        'tcmalloc where found unless HYATT_ALLOCATOR=system; peak memory '
+        'is always taken with glibc)')
     parser.add_argument(
         '--steps',
         nargs='+',
@@ -349,8 +351,9 @@ def main():
         path, variant, part = args.worker
         print(json.dumps(measure(path, variant, part, args)))
         return
-    if args.allocator is None:
-        args.allocator = 'tcmalloc' if find_tcmalloc() else 'system'
+    if args.allocator is None:  # as the tools would run
+        found = chosen_allocator() == 'tcmalloc' and find_tcmalloc()
+        args.allocator = 'tcmalloc' if found else 'system'
     time_environ = allocator_environ(args.allocator)
     if args.profile:
         # in this process, relaunched once with the timing environment

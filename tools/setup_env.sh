@@ -59,9 +59,45 @@ wanted_stamp() {
         "$MMCV_CUDA_OPS" "$MMCV_BUILD"
 }
 
+# Optional: without it the tools run on glibc's allocator, and a CPU training
+# step took 1.6-2.1x as long (hyatt_mmpose/utils/allocator.py,
+# docs/benchmarks.md). Also tried when the rest is up to date, so that a
+# library removed from the environment comes back.
+find_tcmalloc() { "$VENV/bin/python" -c 'from hyatt_mmpose.utils import find_tcmalloc
+print(find_tcmalloc() or "")' 2>/dev/null; }
+install_tcmalloc() {
+    local found deb_dir package log=$VENV/setup-logs/tcmalloc.log
+    found=$(find_tcmalloc)
+    if [ -z "$found" ] && command -v apt-get > /dev/null && command -v dpkg-deb > /dev/null; then
+        # Debian's package, unpacked into the environment: no root, no system
+        # change (Debian 13 and Ubuntu 24.04 renamed it for their 64-bit time_t)
+        mkdir -p "$(dirname "$log")"
+        : > "$log"
+        deb_dir=$(mktemp -d)
+        for package in libtcmalloc-minimal4t64 libtcmalloc-minimal4; do
+            if (cd "$deb_dir" && apt-get download "$package" \
+                    && dpkg-deb -x "$package"_*.deb unpacked) >> "$log" 2>&1; then
+                cp -P "$deb_dir"/unpacked/usr/lib/*/libtcmalloc_minimal.so.4* "$VENV/lib/" || true
+                break
+            fi
+        done
+        rm -rf "$deb_dir"
+        found=$(find_tcmalloc)
+    fi
+    if [ -n "$found" ]; then
+        say "    tcmalloc: $found"
+    else
+        say "    tcmalloc not installed (no apt-get here, or see $log; elsewhere install gperftools' libtcmalloc_minimal): the tools use the system allocator"
+    fi
+}
+
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(wanted_stamp)" ] \
         && "$VENV/bin/python" -c "$CHECK_IMPORTS" 2>/dev/null; then
     say "environment $VENV is up to date"
+    # (where find_tcmalloc looks, without the seconds of importing the package)
+    ls "$VENV"/lib/libtcmalloc*.so.4 > /dev/null 2>&1 \
+        || { ldconfig -p 2>/dev/null | grep -q libtcmalloc; } \
+        || install_tcmalloc
     exit 0
 fi
 
@@ -167,32 +203,7 @@ pip_install project --no-deps --no-build-isolation -e "$ROOT"
 "$PY" -c "$CHECK_IMPORTS" > "$LOGS/check.log" 2>&1 \
     || fail "the environment is built but does not import: $CHECK_IMPORTS" "$LOGS/check.log"
 
-# Optional: without it the tools run on glibc's allocator, and a CPU training
-# step took 1.6-2.1x as long (hyatt_mmpose/utils/allocator.py,
-# docs/benchmarks.md).
 say "7/7 tcmalloc, the allocator the tools preload"
-find_tcmalloc() { "$PY" -c 'from hyatt_mmpose.utils import find_tcmalloc
-print(find_tcmalloc() or "")' 2>/dev/null; }
-TCMALLOC=$(find_tcmalloc)
-if [ -z "$TCMALLOC" ] && command -v apt-get > /dev/null && command -v dpkg-deb > /dev/null; then
-    # Debian's package, unpacked into the environment: no root, no system
-    # change (Debian 13 and Ubuntu 24.04 renamed it for their 64-bit time_t)
-    deb_dir=$(mktemp -d)
-    : > "$LOGS/tcmalloc.log"
-    for package in libtcmalloc-minimal4t64 libtcmalloc-minimal4; do
-        if (cd "$deb_dir" && apt-get download "$package" \
-                && dpkg-deb -x "$package"_*.deb unpacked) >> "$LOGS/tcmalloc.log" 2>&1; then
-            cp -P "$deb_dir"/unpacked/usr/lib/*/libtcmalloc_minimal.so.4* "$VENV/lib/" || true
-            break
-        fi
-    done
-    rm -rf "$deb_dir"
-    TCMALLOC=$(find_tcmalloc)
-fi
-if [ -n "$TCMALLOC" ]; then
-    say "    $TCMALLOC"
-else
-    say "    not installed (no apt-get here, or see $LOGS/tcmalloc.log; elsewhere install gperftools' libtcmalloc_minimal): the tools use the system allocator; rm $STAMP to try again"
-fi
+install_tcmalloc
 wanted_stamp > "$STAMP"
 say "done: $VENV is ready"

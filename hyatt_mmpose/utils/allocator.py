@@ -72,12 +72,13 @@ def chosen_allocator(environ: Mapping[str, str] = os.environ) -> str:
         environ (Mapping[str, str]): Where to read the variable.
 
     Returns:
-        str: ``'tcmalloc'`` (the default) or ``'system'``.
+        str: ``'tcmalloc'`` (the default, also when the variable is empty)
+        or ``'system'``.
 
     Raises:
         ValueError: For any other value.
     """
-    value = environ.get(ALLOCATOR_VARIABLE, 'tcmalloc')
+    value = environ.get(ALLOCATOR_VARIABLE) or 'tcmalloc'
     if value not in ALLOCATORS:
         raise ValueError(f'{ALLOCATOR_VARIABLE}={value!r}: use tcmalloc (the '
                          'default) or system (glibc, what python uses '
@@ -99,7 +100,7 @@ def relaunch_with_tcmalloc() -> None:
     interpreter options and arguments.
 
     Raises:
-        ValueError: For an unknown ``HYATT_ALLOCATOR``.
+        SystemExit: For an unknown ``HYATT_ALLOCATOR``, with the choices.
     """
     if RELAUNCHED in os.environ:
         previous = os.environ.pop(RELAUNCHED)
@@ -108,8 +109,11 @@ def relaunch_with_tcmalloc() -> None:
         else:
             del os.environ['LD_PRELOAD']
         return
-    if chosen_allocator() == 'system':
-        return
+    try:
+        if chosen_allocator() == 'system':
+            return
+    except ValueError as err:
+        raise SystemExit(f'error: {err}')
     preloaded = os.environ.get('LD_PRELOAD', '')
     if 'tcmalloc' in preloaded or 'jemalloc' in preloaded:
         return

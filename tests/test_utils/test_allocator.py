@@ -84,8 +84,14 @@ def test_tcmalloc_environ_puts_the_library_first():
 
 
 def test_unknown_allocator_is_refused(monkeypatch):
-    monkeypatch.setenv(allocator.ALLOCATOR_VARIABLE, 'jemalloc')
+    assert allocator.chosen_allocator({}) == 'tcmalloc'
+    assert allocator.chosen_allocator({'HYATT_ALLOCATOR': ''}) == 'tcmalloc'
+    assert allocator.chosen_allocator({'HYATT_ALLOCATOR':
+                                       'system'}) == 'system'
     with pytest.raises(ValueError, match='HYATT_ALLOCATOR=.jemalloc.*system'):
+        allocator.chosen_allocator({'HYATT_ALLOCATOR': 'jemalloc'})
+    monkeypatch.setenv(allocator.ALLOCATOR_VARIABLE, 'jemalloc')
+    with pytest.raises(SystemExit, match='error: HYATT_ALLOCATOR=.jemalloc'):
         relaunch_with_tcmalloc()
 
 
