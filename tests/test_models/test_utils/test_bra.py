@@ -150,3 +150,28 @@ def test_bin_average_is_adaptive_average_pooling():
         torch.nn.functional.adaptive_avg_pool2d(x, 4),
         atol=1e-12,
         rtol=0)
+
+
+@pytest.mark.parametrize('size, n_win, bins', [((14, 10), 2, 3),
+                                               ((38, 32), 2, 4),
+                                               ((12, 12), 3, 1)])
+def test_region_means_are_each_regions_adaptive_pooling(size, n_win, bins):
+    # where n_win divides the map: each region pooled on its own, as the
+    # official code's ada_avgpool does, with uneven and overlapping bins
+    torch.manual_seed(8)
+    bra = BiLevelRoutingAttention(
+        8, num_heads=2, n_win=n_win, topk=1, kv_per_win=bins).double()
+    H, W = size
+    rh, rw = H // n_win, W // n_win
+    x = torch.randn(2, 8, H, W, dtype=torch.float64)
+    means, valid = bra._region_means(x.permute(0, 2, 3, 1), rh, rw, bins, bins)
+    assert valid.shape == (n_win**2, bins * bins) and valid.all()
+    for i in range(n_win):
+        for j in range(n_win):
+            region = x[:, :, i * rh:(i + 1) * rh, j * rw:(j + 1) * rw]
+            expected = torch.nn.functional.adaptive_avg_pool2d(region, bins)
+            torch.testing.assert_close(
+                means[:, i * n_win + j],
+                expected.flatten(2).transpose(1, 2),
+                atol=1e-12,
+                rtol=0)
