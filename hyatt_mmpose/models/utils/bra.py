@@ -169,10 +169,12 @@ class BiLevelRoutingAttention(nn.Module):
         """
         N, H, W, C = x.shape
         n = self.n_win
-        if (H, W) == (n * rh, n * rw):
+        if (H, W) == (n * rh, n * rw) and not torch.onnx.is_in_onnx_export():
             # No padding: the regions' bins are then exactly adaptive
             # pooling's bins over the whole map, one pass over it instead of
-            # two matrix products with mostly zero matrices.
+            # two matrix products with mostly zero matrices. (ONNX has no
+            # adaptive pooling with bins that overlap, so export keeps the
+            # products.)
             means = F.adaptive_avg_pool2d(
                 x.permute(0, 3, 1, 2),
                 (n * bins_h, n * bins_w)).permute(0, 2, 3, 1)

@@ -175,3 +175,21 @@ def test_region_means_are_each_regions_adaptive_pooling(size, n_win, bins):
                 expected.flatten(2).transpose(1, 2),
                 atol=1e-12,
                 rtol=0)
+
+
+def test_onnx_export_with_overlapping_pooling_bins(tmp_path):
+    # 19 x 16-pixel regions pooled to 4 x 4: rows 0-4, 4-9, 9-14, 14-19
+    # overlap, which ONNX's pooling cannot express
+    ort = pytest.importorskip('onnxruntime')
+    torch.manual_seed(9)
+    bra = BiLevelRoutingAttention(
+        8, num_heads=2, n_win=2, topk=1, kv_per_win=4).eval()
+    x = torch.randn(1, 8, 38, 32)
+    path = str(tmp_path / 'bra.onnx')
+    torch.onnx.export(
+        bra, (x, ), path, input_names=['x'], opset_version=17, dynamo=False)
+    session = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
+    (got, ) = session.run(None, {'x': x.numpy()})
+    with torch.no_grad():
+        torch.testing.assert_close(
+            torch.from_numpy(got), bra(x), atol=1e-5, rtol=0)
