@@ -19,7 +19,9 @@ channels last (NHWC), as an NCHW view for ours, gather and dense.
 ``--official PATH`` adds the variant ``official``: ``ops/bra_legacy.py`` of
 that checkout, on our weights and settings (bench/official_bra.py); where
 the map divides into regions the report also gives the largest difference
-of its output and input gradient from ours.
+of its output and input gradient from ours. Timing processes run with
+tcmalloc preloaded where it is found, as the tools run; ``--allocator
+system`` times them on glibc's allocator.
 """
 import argparse
 import json
@@ -29,7 +31,8 @@ import torch
 # bench/gather_bra.py and bench/measure.py: Python looks for a script's
 # imports in its own folder first.
 from gather_bra import GatherThenAttend
-from measure import PeakMemory, machine, median_ms, run_worker_parts
+from measure import (PeakMemory, add_allocator_argument, allocator_environ,
+                     machine, median_ms, run_worker_parts, timing_allocator)
 from official_bra import OfficialBRA, load_official_class
 
 from hyatt_mmpose.models.utils import BiLevelRoutingAttention
@@ -186,6 +189,7 @@ def main():
         '--official',
         metavar='PATH',
         help='a checkout of rayleizhu/BiFormer: adds its BRA as a variant')
+    add_allocator_argument(parser)
     parser.add_argument(
         '--out', help='JSON file '
         '(default bench/results/bra-<device>.json)')
@@ -214,6 +218,8 @@ def main():
             variants.append('official')
 
     official = ['--official', args.official] if args.official else []
+    args.allocator = timing_allocator(args.allocator)
+    time_environ = allocator_environ(args.allocator)
     rows = []
     for size in args.sizes:
         for variant in variants:
@@ -221,12 +227,14 @@ def main():
             if variant == 'dense' and not dense_fits(size):
                 row['skipped'] = 'skipped: score matrix too large'
             else:
-                measured, error = run_worker_parts(lambda part: [
-                    sys.executable, __file__, '--worker', size, variant, part,
-                    '--device', args.device, '--batch',
-                    str(args.batch), '--repeats',
-                    str(args.repeats)
-                ] + official)
+                measured, error = run_worker_parts(
+                    lambda part: [
+                        sys.executable, __file__, '--worker', size, variant,
+                        part, '--device', args.device, '--batch',
+                        str(args.batch), '--repeats',
+                        str(args.repeats)
+                    ] + official,
+                    time_environ=time_environ)
                 if error:
                     row['skipped'] = 'failed: ' + error
                 else:
@@ -243,11 +251,13 @@ def main():
                         **max_difference(size, args.device, args.batch, other,
                                          args.official)))
                 print(json.dumps(rows[-1]), flush=True)
-    print()
+    print(f'\ntimed with the {args.allocator} allocator')
     print_table([r for r in rows if r['variant'] in VARIANTS])
     out = args.out or f'bench/results/bra-{args.device.split(":")[0]}.json'
     report = dict(
         machine=machine(args.device),
+        allocator=args.allocator,
+        ld_preload=time_environ.get('LD_PRELOAD'),
         batch=args.batch,
         repeats=args.repeats,
         official=args.official,

@@ -115,6 +115,33 @@ def allocator_environ(allocator: str) -> dict:
     return tcmalloc_environ(library, allocator_environ('system'))
 
 
+def add_allocator_argument(parser) -> None:
+    """``--allocator tcmalloc|system`` for the timing processes."""
+    parser.add_argument(
+        '--allocator',
+        choices=('tcmalloc', 'system'),
+        help='of the timing processes (default: as the tools would run, '
+        'tcmalloc where found unless HYATT_ALLOCATOR=system; peak memory '
+        'is always taken with glibc)')
+
+
+def timing_allocator(requested) -> str:
+    """``requested``, or when None the allocator the tools would run on.
+
+    Args:
+        requested (str | None): What ``--allocator`` says.
+
+    Returns:
+        str: ``'tcmalloc'`` or ``'system'``.
+    """
+    if requested is not None:
+        return requested
+    from hyatt_mmpose.utils import find_tcmalloc
+    from hyatt_mmpose.utils.allocator import chosen_allocator
+    found = chosen_allocator() == 'tcmalloc' and find_tcmalloc()
+    return 'tcmalloc' if found else 'system'
+
+
 def run_worker_parts(command_for, cwd=None, time_environ=None):
     """Runs a benchmark's worker twice: timing, then peak memory.
 

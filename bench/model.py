@@ -47,12 +47,11 @@ import numpy as np
 import torch
 # bench/measure.py: Python looks for a script's imports in its own folder
 # first.
-from measure import (PeakMemory, allocator_environ, machine, median_ms,
-                     run_worker_parts)
+from measure import (PeakMemory, add_allocator_argument, allocator_environ,
+                     machine, median_ms, run_worker_parts, timing_allocator)
 
 from hyatt_mmpose.analysis import summarise
-from hyatt_mmpose.utils import atomic_write, find_tcmalloc, input_size_of
-from hyatt_mmpose.utils.allocator import chosen_allocator
+from hyatt_mmpose.utils import atomic_write, input_size_of
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = [
@@ -320,12 +319,7 @@ def main():
         help='of the test radiograph (default: ISBI 2015)')
     parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'))
     parser.add_argument('--repeats', type=int, default=2)
-    parser.add_argument(
-        '--allocator',
-        choices=('tcmalloc', 'system'),
-        help='of the timing processes (default: as the tools would run, '
-        'tcmalloc where found unless HYATT_ALLOCATOR=system; peak memory '
-        'is always taken with glibc)')
+    add_allocator_argument(parser)
     parser.add_argument(
         '--steps',
         nargs='+',
@@ -351,9 +345,7 @@ def main():
         path, variant, part = args.worker
         print(json.dumps(measure(path, variant, part, args)))
         return
-    if args.allocator is None:  # as the tools would run
-        found = chosen_allocator() == 'tcmalloc' and find_tcmalloc()
-        args.allocator = 'tcmalloc' if found else 'system'
+    args.allocator = timing_allocator(args.allocator)
     time_environ = allocator_environ(args.allocator)
     if args.profile:
         # in this process, relaunched once with the timing environment

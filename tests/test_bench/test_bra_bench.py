@@ -88,10 +88,12 @@ def test_official_needs_a_checkout(tmp_path):
 def test_bench_script_writes_its_report(tmp_path):
     out = tmp_path / 'bra.json'
     done = run_bench('bra.py', '--sizes', 'imagenet-s1', '--repeats', '1',
-                     '--out', str(out))
+                     '--allocator', 'system', '--out', str(out))
     assert done.returncode == 0, done.stderr
     assert '| fwd+bwd ms |' in done.stdout  # the table
+    assert 'timed with the system allocator' in done.stdout
     report = json.loads(out.read_text())
+    assert (report['allocator'], report['ld_preload']) == ('system', None)
     rows = {row['variant']: row for row in report['rows']}
     assert set(rows) == {'ours', 'gather', 'dense', 'ours-vs-gather'}
     for variant in ('ours', 'gather', 'dense'):
