@@ -163,18 +163,21 @@ class BiLevelRoutingAttention(nn.Module):
         """Means of the pixels inside the map over each region's bins.
 
         Returns ``(N, R, bins_h * bins_w, C)`` and their validity
-        ``(R, bins_h * bins_w)`` (False for bins wholly in padding). The
-        inside of a bin is a rectangle, so its mean is a mean of rows then
-        of columns: two small matrices, and no padded copy of the map.
+        ``(R, bins_h * bins_w)`` (False for bins wholly in padding). Where
+        n_win divides the map, adaptive pooling over the whole map; else,
+        as the inside of a bin is a rectangle, a mean of rows then of
+        columns: two small matrices, and no padded copy of the map.
         """
         N, H, W, C = x.shape
         n = self.n_win
-        if (H, W) == (n * rh, n * rw) and not torch.onnx.is_in_onnx_export():
+        # ONNX has no adaptive pooling with overlapping bins, and its CUDA
+        # backward is not deterministic: both keep the products.
+        pooling = not torch.onnx.is_in_onnx_export() and not (
+            x.is_cuda and torch.are_deterministic_algorithms_enabled())
+        if (H, W) == (n * rh, n * rw) and pooling:
             # No padding: the regions' bins are then exactly adaptive
             # pooling's bins over the whole map, one pass over it instead of
-            # two matrix products with mostly zero matrices. (ONNX has no
-            # adaptive pooling with bins that overlap, so export keeps the
-            # products.)
+            # two matrix products with mostly zero matrices.
             means = F.adaptive_avg_pool2d(
                 x.permute(0, 3, 1, 2),
                 (n * bins_h, n * bins_w)).permute(0, 2, 3, 1)

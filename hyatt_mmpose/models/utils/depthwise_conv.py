@@ -6,7 +6,7 @@ from torch import Tensor
 
 # elements of the input copied at a time for the weight gradient (16 MiB in
 # float32): whole maps at once were 4 % faster at HYATT-Net's stage 1 but
-# raised the attention's peak memory from 0.47 to 0.66 of the official code's
+# raised the attention's peak memory from 0.45 to 0.66 of the official code's
 _BLOCK_ELEMENTS = 1 << 22
 
 
@@ -21,8 +21,8 @@ class _DepthwiseConv2d(torch.autograd.Function):
     is the output gradient convolved with the flipped kernel (24 ms there),
     the weight gradient the zero-padded input convolved, channel by
     channel, with the output gradient as the kernel (67 ms on
-    NCHW-contiguous copies, made a block of channels at a time to bound the
-    memory). Numbers: docs/benchmarks.md.
+    NCHW-contiguous copies when first measured, made a block of channels at
+    a time to bound the memory). Numbers: docs/benchmarks.md.
     """
 
     @staticmethod

@@ -152,20 +152,21 @@ def test_bin_average_is_adaptive_average_pooling():
         rtol=0)
 
 
-@pytest.mark.parametrize('size, n_win, bins', [((14, 10), 2, 3),
-                                               ((38, 32), 2, 4),
-                                               ((12, 12), 3, 1)])
+@pytest.mark.parametrize('size, n_win, bins', [((14, 10), 2, (3, 3)),
+                                               ((38, 32), 2, (4, 4)),
+                                               ((6, 20), 2, (3, 4)),
+                                               ((12, 12), 3, (1, 1))])
 def test_region_means_are_each_regions_adaptive_pooling(size, n_win, bins):
     # where n_win divides the map: each region pooled on its own, as the
     # official code's ada_avgpool does, with uneven and overlapping bins
     torch.manual_seed(8)
     bra = BiLevelRoutingAttention(
-        8, num_heads=2, n_win=n_win, topk=1, kv_per_win=bins).double()
+        8, num_heads=2, n_win=n_win, topk=1, kv_per_win=max(bins)).double()
     H, W = size
     rh, rw = H // n_win, W // n_win
     x = torch.randn(2, 8, H, W, dtype=torch.float64)
-    means, valid = bra._region_means(x.permute(0, 2, 3, 1), rh, rw, bins, bins)
-    assert valid.shape == (n_win**2, bins * bins) and valid.all()
+    means, valid = bra._region_means(x.permute(0, 2, 3, 1), rh, rw, *bins)
+    assert valid.shape == (n_win**2, bins[0] * bins[1]) and valid.all()
     for i in range(n_win):
         for j in range(n_win):
             region = x[:, :, i * rh:(i + 1) * rh, j * rw:(j + 1) * rw]
@@ -178,8 +179,8 @@ def test_region_means_are_each_regions_adaptive_pooling(size, n_win, bins):
 
 
 def test_onnx_export_with_overlapping_pooling_bins(tmp_path):
-    # 19 x 16-pixel regions pooled to 4 x 4: rows 0-4, 4-9, 9-14, 14-19
-    # overlap, which ONNX's pooling cannot express
+    # 19 x 16-pixel regions pooled to 4 x 4: rows [0, 5), [4, 10),
+    # [9, 15), [14, 19) overlap, which ONNX's pooling cannot express
     ort = pytest.importorskip('onnxruntime')
     torch.manual_seed(9)
     bra = BiLevelRoutingAttention(
