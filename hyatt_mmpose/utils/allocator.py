@@ -107,7 +107,7 @@ def relaunch_with_tcmalloc() -> None:
         if previous:
             os.environ['LD_PRELOAD'] = previous
         else:
-            del os.environ['LD_PRELOAD']
+            os.environ.pop('LD_PRELOAD', None)
         return
     try:
         if chosen_allocator() == 'system':
