@@ -31,8 +31,8 @@ import torch
 # bench/gather_bra.py and bench/measure.py: Python looks for a script's
 # imports in its own folder first.
 from gather_bra import GatherThenAttend
-from measure import (PeakMemory, add_allocator_argument, allocator_environ,
-                     machine, median_ms, run_worker_parts, timing_allocator)
+from measure import (PeakMemory, add_allocator_argument, machine, median_ms,
+                     run_worker_parts, timing_environ)
 from official_bra import OfficialBRA, load_official_class
 
 from hyatt_mmpose.models.utils import BiLevelRoutingAttention
@@ -218,8 +218,7 @@ def main():
             variants.append('official')
 
     official = ['--official', args.official] if args.official else []
-    args.allocator = timing_allocator(args.allocator)
-    time_environ = allocator_environ(args.allocator)
+    args.allocator, time_environ = timing_environ(args.allocator)
     rows = []
     for size in args.sizes:
         for variant in variants:

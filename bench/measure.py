@@ -90,29 +90,9 @@ def machine(device: str) -> dict:
     return info
 
 
-def allocator_environ(allocator: str) -> dict:
-    """The environment of a timing worker.
-
-    Args:
-        allocator (str): ``'tcmalloc'``: the running environment with
-            tcmalloc preloaded, as the tools preload it; ``'system'``: the
-            running environment without any preloaded library (glibc's
-            allocator).
-
-    Returns:
-        dict: The environment.
-
-    Raises:
-        SystemExit: When tcmalloc is asked for and not found.
-    """
-    if allocator == 'system':
-        return {k: v for k, v in os.environ.items() if k != 'LD_PRELOAD'}
-    from hyatt_mmpose.utils import find_tcmalloc, tcmalloc_environ
-    library = find_tcmalloc()
-    if library is None:
-        raise SystemExit('--allocator tcmalloc: no tcmalloc found (make '
-                         'setup installs it); or time with --allocator system')
-    return tcmalloc_environ(library, allocator_environ('system'))
+def glibc_environ() -> dict:
+    """The running environment without any preloaded library."""
+    return {k: v for k, v in os.environ.items() if k != 'LD_PRELOAD'}
 
 
 def add_allocator_argument(parser) -> None:
@@ -125,21 +105,33 @@ def add_allocator_argument(parser) -> None:
         'is always taken with glibc)')
 
 
-def timing_allocator(requested) -> str:
-    """``requested``, or when None the allocator the tools would run on.
+def timing_environ(requested) -> tuple:
+    """The allocator of the timing workers and their environment.
 
     Args:
-        requested (str | None): What ``--allocator`` says.
+        requested (str | None): What ``--allocator`` says; None: what the
+            tools would run on (tcmalloc where found, unless
+            ``HYATT_ALLOCATOR=system``).
 
     Returns:
-        str: ``'tcmalloc'`` or ``'system'``.
+        tuple: ``'tcmalloc'`` or ``'system'``, and the environment: the
+        running one with tcmalloc preloaded as the tools preload it, or
+        :func:`glibc_environ`.
+
+    Raises:
+        SystemExit: When tcmalloc is asked for and not found.
     """
-    if requested is not None:
-        return requested
-    from hyatt_mmpose.utils import find_tcmalloc
+    from hyatt_mmpose.utils import find_tcmalloc, tcmalloc_environ
     from hyatt_mmpose.utils.allocator import chosen_allocator
-    found = chosen_allocator() == 'tcmalloc' and find_tcmalloc()
-    return 'tcmalloc' if found else 'system'
+    wanted = requested or chosen_allocator()
+    library = find_tcmalloc() if wanted == 'tcmalloc' else None
+    if library is None:
+        if requested == 'tcmalloc':
+            raise SystemExit('--allocator tcmalloc: no tcmalloc found (make '
+                             'setup installs it); or time with --allocator '
+                             'system')
+        return 'system', glibc_environ()
+    return 'tcmalloc', tcmalloc_environ(library, glibc_environ())
 
 
 def run_worker_parts(command_for, cwd=None, time_environ=None):
@@ -159,7 +151,7 @@ def run_worker_parts(command_for, cwd=None, time_environ=None):
         worker's stderr.
     """
     row = {}
-    memory_environ = dict(allocator_environ('system'), **MALLOC_ENV)
+    memory_environ = dict(glibc_environ(), **MALLOC_ENV)
     for part, env in (('time', time_environ
                        or dict(os.environ)), ('memory', memory_environ)):
         done = subprocess.run(

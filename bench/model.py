@@ -19,7 +19,7 @@ backbone, neck and head in ``torch.compile``. Each (config, variant) is
 timed in one process and its peak memory taken in another
 (bench/measure.py); times are medians of ``--repeats`` after one warm-up.
 ``--steps train`` or ``--steps infer`` measures one of the two. Timing
-processes (and ``--profile``) run with tcmalloc preloaded where it is
+processes (and ``--profile``'s) run with tcmalloc preloaded where it is
 found, as the tools run (``hyatt_mmpose/utils/allocator.py``);
 ``--allocator system`` times them on glibc's allocator instead.
 
@@ -37,8 +37,8 @@ warm-up step), which is where an optimisation should look.
 """
 import argparse
 import json
-import os
 import os.path as osp
+import subprocess
 import sys
 import tempfile
 
@@ -47,8 +47,8 @@ import numpy as np
 import torch
 # bench/measure.py: Python looks for a script's imports in its own folder
 # first.
-from measure import (PeakMemory, add_allocator_argument, allocator_environ,
-                     machine, median_ms, run_worker_parts, timing_allocator)
+from measure import (PeakMemory, add_allocator_argument, machine, median_ms,
+                     run_worker_parts, timing_environ)
 
 from hyatt_mmpose.analysis import summarise
 from hyatt_mmpose.utils import atomic_write, input_size_of
@@ -62,8 +62,6 @@ CONFIGS = [
 ]
 VARIANTS = ('plain', 'with_cp', 'compile')
 STEPS = ('train', 'infer')
-# marks a --profile process already started in its timing environment
-PROFILING = 'HYATT_BENCH_PROFILING'
 # the reference of the rate ratios
 REFERENCE = 'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py'
 
@@ -343,28 +341,32 @@ def main():
     args = parser.parse_args()
     if args.worker:
         path, variant, part = args.worker
-        print(json.dumps(measure(path, variant, part, args)))
+        if part == 'profile':
+            profile(path, args)
+        else:
+            print(json.dumps(measure(path, variant, part, args)))
         return
-    args.allocator = timing_allocator(args.allocator)
-    time_environ = allocator_environ(args.allocator)
-    if args.profile:
-        # in this process, relaunched once with the timing environment
-        if PROFILING not in os.environ:
-            os.execve(sys.executable, sys.orig_argv,
-                      dict(time_environ, **{PROFILING: '1'}))
-        profile(args.profile, args)
-        return
+    args.allocator, time_environ = timing_environ(args.allocator)
+    flags = []
+    for flag in ('device', 'batch', 'repeats', 'image_size', 'input_size',
+                 'steps', 'profile_rows'):
+        value = getattr(args, flag)
+        if value is not None:
+            flags += [f"--{flag.replace('_', '-')}"
+                      ] + [str(v) for v in np.atleast_1d(value)]
+    if args.profile:  # a worker, in the timing environment
+        sys.exit(
+            subprocess.run(
+                [
+                    sys.executable, __file__, '--worker', args.profile,
+                    'plain', 'profile'
+                ] + flags,
+                cwd=REPO_ROOT,
+                env=time_environ).returncode)
 
     rows = []
     for path in args.configs:
         for variant in args.variants:
-            flags = []
-            for flag in ('device', 'batch', 'repeats', 'image_size',
-                         'input_size', 'steps'):
-                value = getattr(args, flag)
-                if value is not None:
-                    flags += [f"--{flag.replace('_', '-')}"
-                              ] + [str(v) for v in np.atleast_1d(value)]
             measured, error = run_worker_parts(
                 lambda part: [
                     sys.executable, __file__, '--worker', path, variant, part

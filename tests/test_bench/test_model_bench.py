@@ -51,3 +51,19 @@ def test_rates_are_compared_with_hrnet_w48(tmp_path):
     assert w48['train_vs_w48'] == 1
     assert demo['train_vs_w48'] == demo['train_gmac_s'] / w48['train_gmac_s']
     assert '| x W48 |' in done.stdout and '| infer s |' not in done.stdout
+
+
+def test_profile_runs_in_a_worker_and_passes_its_failure_on(tmp_path):
+    args = ('--batch', '1', '--input-size', '64', '64', '--image-size', '100',
+            '120', '--profile-rows', '3')
+    done = run_bench('model.py', '--profile', DEMO, *args)
+    assert done.returncode == 0, done.stderr
+    operators = [
+        line for line in done.stdout.splitlines()
+        if line.lstrip().startswith('aten::')
+    ]
+    assert len(operators) == 3
+    assert 'Self CPU time total' in done.stdout
+    missing = run_bench('model.py', '--profile', str(tmp_path / 'none.py'),
+                        *args)
+    assert missing.returncode != 0
