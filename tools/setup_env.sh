@@ -63,8 +63,8 @@ wanted_stamp() {
 # step took 1.6-2.1x as long (hyatt_mmpose/utils/allocator.py,
 # docs/benchmarks.md). Also tried when the rest is up to date, so that a
 # library removed from the environment comes back.
-find_tcmalloc() { "$VENV/bin/python" -c 'from hyatt_mmpose.utils import find_tcmalloc
-print(find_tcmalloc() or "")' 2>/dev/null; }
+FIND_TCMALLOC='from hyatt_mmpose.utils import find_tcmalloc; print(find_tcmalloc() or "")'
+find_tcmalloc() { "$VENV/bin/python" -c "$FIND_TCMALLOC" 2>/dev/null | tail -n 1; }
 install_tcmalloc() {
     local found deb_dir package log=$VENV/setup-logs/tcmalloc.log
     found=$(find_tcmalloc)
@@ -91,13 +91,12 @@ install_tcmalloc() {
     fi
 }
 
+# (the import check also looks for tcmalloc: the package is imported once)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(wanted_stamp)" ] \
-        && "$VENV/bin/python" -c "$CHECK_IMPORTS" 2>/dev/null; then
+        && found=$("$VENV/bin/python" -c "$CHECK_IMPORTS; $FIND_TCMALLOC" \
+                   2>/dev/null | tail -n 1); then
     say "environment $VENV is up to date"
-    # (where find_tcmalloc looks, without the seconds of importing the package)
-    ls "$VENV"/lib/libtcmalloc*.so.4 > /dev/null 2>&1 \
-        || { ldconfig -p 2>/dev/null | grep -q libtcmalloc; } \
-        || install_tcmalloc
+    [ -n "$found" ] || install_tcmalloc
     exit 0
 fi
 
