@@ -13,6 +13,7 @@ variable through which PyTorch's own CPU launcher
 import ctypes.util
 import os
 import os.path as osp
+import re
 import sys
 from typing import Dict, Mapping, Optional
 
@@ -25,6 +26,11 @@ LIBRARY_NAMES = ('libtcmalloc_minimal.so.4', 'libtcmalloc.so.4')
 # Set by the relaunch to the LD_PRELOAD it replaced: marks the relaunched
 # process, which restores that value for the programs it starts.
 RELAUNCHED = 'HYATT_TCMALLOC_RELAUNCHED'
+# Set by the relaunch to the LD_LIBRARY_PATH it replaced, where it did.
+RELAUNCHED_LIBRARY_PATH = 'HYATT_TCMALLOC_LIBRARY_PATH'
+# What the dynamic loader splits LD_PRELOAD and LD_LIBRARY_PATH at (ld.so(8)).
+PRELOAD_SEPARATORS = '[ :]'
+LIBRARY_PATH_SEPARATORS = '[:;]'
 
 
 def find_tcmalloc() -> Optional[str]:
@@ -53,16 +59,42 @@ def tcmalloc_environ(
         environ: Mapping[str, str] = os.environ) -> Dict[str, str]:
     """``environ`` with ``library`` first in ``LD_PRELOAD``.
 
+    The dynamic loader splits ``LD_PRELOAD`` at spaces and colons, with no
+    escape: a library under a folder whose name has a space (a virtual
+    environment in ``/home/me/My Projects``) would be read as two missing
+    files, each reported at every start, and not loaded. Such a library is
+    preloaded by its file name, with its folder put first in
+    ``LD_LIBRARY_PATH``, which the loader splits only at colons and
+    semicolons.
+
     Args:
         library (str): What :func:`find_tcmalloc` returned.
         environ (Mapping[str, str]): The environment to extend; not changed.
 
     Returns:
         dict: The new environment.
+
+    Raises:
+        ValueError: ``library``'s path has a space or colon and its folder a
+            colon or semicolon, which neither variable can carry; the
+            message says so.
     """
+    folder, name = osp.split(library)
+    changes = {}
+    if re.search(PRELOAD_SEPARATORS, library):
+        if re.search(LIBRARY_PATH_SEPARATORS, folder) or re.search(
+                PRELOAD_SEPARATORS, name):
+            raise ValueError(
+                f'the dynamic loader cannot preload tcmalloc from "{library}":'
+                ' it splits LD_PRELOAD and LD_LIBRARY_PATH at the colon or '
+                'semicolon in that path (a virtual environment under a path '
+                'without them gets tcmalloc)')
+        library = name
+        changes['LD_LIBRARY_PATH'] = ':'.join(
+            p for p in (folder, environ.get('LD_LIBRARY_PATH')) if p)
     preload = [library
                ] + [p for p in environ.get('LD_PRELOAD', '').split(':') if p]
-    return dict(environ, LD_PRELOAD=':'.join(preload))
+    return dict(environ, LD_PRELOAD=':'.join(preload), **changes)
 
 
 def chosen_allocator(environ: Mapping[str, str] = os.environ) -> str:
@@ -86,28 +118,45 @@ def chosen_allocator(environ: Mapping[str, str] = os.environ) -> str:
     return value
 
 
+def _restore(variable: str, marker: str) -> None:
+    """Sets ``variable`` to the value the relaunch kept in ``marker``
+    (unsets it where that is empty), and drops ``marker``."""
+    previous = os.environ.pop(marker)
+    if previous:
+        os.environ[variable] = previous
+    else:
+        os.environ.pop(variable, None)
+
+
+def _note_system_allocator(reason: str) -> None:
+    print(
+        f'hyatt_mmpose: {reason}, so the system allocator is used (a CPU '
+        'training step took 1.6-2.1x as long with it here; '
+        'HYATT_ALLOCATOR=system silences this)',
+        file=sys.stderr)
+
+
 def relaunch_with_tcmalloc() -> None:
     """Re-executes the running command with tcmalloc preloaded.
 
     Call it when a tool starts, before it parses its arguments. In the
-    relaunched process it puts ``LD_PRELOAD`` back as it was, so that the
+    relaunched process it puts ``LD_PRELOAD`` (and ``LD_LIBRARY_PATH``,
+    where :func:`tcmalloc_environ` changed it) back as it was, so that the
     programs the tool starts (compilers, git, other tools) do not inherit
     tcmalloc. Returns without relaunching when ``HYATT_ALLOCATOR=system``,
     when tcmalloc or jemalloc is preloaded already, when no tcmalloc is
-    found (then with a note on stderr: training on the CPU is slower), and
-    on Python 3.9, which cannot tell its own command line
-    (``sys.orig_argv``). The new process has the same process id,
-    interpreter options and arguments.
+    found or its path cannot be preloaded (then with a note on stderr:
+    training on the CPU is slower), and on Python 3.9, which cannot tell
+    its own command line (``sys.orig_argv``). The new process has the same
+    process id, interpreter options and arguments.
 
     Raises:
         SystemExit: For an unknown ``HYATT_ALLOCATOR``, with the choices.
     """
     if RELAUNCHED in os.environ:
-        previous = os.environ.pop(RELAUNCHED)
-        if previous:
-            os.environ['LD_PRELOAD'] = previous
-        else:
-            os.environ.pop('LD_PRELOAD', None)
+        _restore('LD_PRELOAD', RELAUNCHED)
+        if RELAUNCHED_LIBRARY_PATH in os.environ:
+            _restore('LD_LIBRARY_PATH', RELAUNCHED_LIBRARY_PATH)
         return
     try:
         if chosen_allocator() == 'system':
@@ -122,16 +171,19 @@ def relaunch_with_tcmalloc() -> None:
         return
     library = find_tcmalloc()
     if library is None:
-        print(
-            'hyatt_mmpose: tcmalloc not found, so the system allocator is '
-            'used (a CPU training step took 1.6-2.1x as long with it here; '
-            '`make setup` installs tcmalloc on Debian and Ubuntu, elsewhere '
-            "install gperftools' libtcmalloc_minimal; HYATT_ALLOCATOR=system "
-            'silences this)',
-            file=sys.stderr)
+        _note_system_allocator(
+            'tcmalloc not found (`make setup` installs it on Debian and '
+            "Ubuntu, elsewhere install gperftools' libtcmalloc_minimal)")
         return
-    environ = tcmalloc_environ(library)
+    try:
+        environ = tcmalloc_environ(library)
+    except ValueError as err:
+        _note_system_allocator(str(err))
+        return
     environ[RELAUNCHED] = preloaded
+    if environ.get('LD_LIBRARY_PATH') != os.environ.get('LD_LIBRARY_PATH'):
+        environ[RELAUNCHED_LIBRARY_PATH] = os.environ.get(
+            'LD_LIBRARY_PATH', '')
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(sys.executable, argv, environ)

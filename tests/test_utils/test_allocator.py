@@ -1,5 +1,6 @@
 import json
 import os
+import os.path as osp
 import subprocess
 import sys
 import textwrap
@@ -13,15 +14,17 @@ needs_tcmalloc = pytest.mark.skipif(
     find_tcmalloc() is None,
     reason='no tcmalloc here (make setup installs it on Debian and Ubuntu)')
 
-# Reports once in every process it runs in, relaunches, then reports the
-# minor page faults of 20 rounds of allocating, filling and freeing 64 MiB
-# (after one such round), whether tcmalloc is mapped into it and into a
-# program it starts, and its LD_PRELOAD.
+# Reports once in every process it runs in (with the LD_LIBRARY_PATH it has
+# after its imports), relaunches, then reports the minor page faults of 20
+# rounds of allocating, filling and freeing 64 MiB (after one such round),
+# whether tcmalloc is mapped into it and into a program it starts, and its
+# LD_PRELOAD and LD_LIBRARY_PATH.
 SCRIPT = textwrap.dedent("""
     import json, os, resource, subprocess, sys
     import numpy as np
-    print(json.dumps(dict(stage='start', pid=os.getpid())), flush=True)
     from hyatt_mmpose.utils import relaunch_with_tcmalloc
+    print(json.dumps(dict(stage='start', pid=os.getpid(),
+        ld_library_path=os.environ.get('LD_LIBRARY_PATH'))), flush=True)
     relaunch_with_tcmalloc()
     np.ones(2**23)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -36,11 +39,13 @@ SCRIPT = textwrap.dedent("""
     print(json.dumps(dict(
         stage='end', pid=os.getpid(), tcmalloc='tcmalloc' in maps,
         child_tcmalloc='tcmalloc' in child, faults=faults,
-        argv=sys.argv[1:], ld_preload=os.environ.get('LD_PRELOAD'))))
+        argv=sys.argv[1:], ld_preload=os.environ.get('LD_PRELOAD'),
+        ld_library_path=os.environ.get('LD_LIBRARY_PATH'))))
 """)
 
 
-def run_script(tmp_path, **env):
+def run_probe(tmp_path, python=sys.executable, **env):
+    """The finished probe: its stdout's records and its stderr."""
     script = tmp_path / 'probe.py'
     script.write_text(SCRIPT)
     environ = {
@@ -48,13 +53,16 @@ def run_script(tmp_path, **env):
         for k, v in os.environ.items()
         if k not in ('LD_PRELOAD', allocator.ALLOCATOR_VARIABLE)
     }
-    done = subprocess.run(
-        [sys.executable, '-u', str(script), 'a', '--b'],
-        capture_output=True,
-        text=True,
-        env=dict(environ, **env),
-        check=True)
-    return [json.loads(line) for line in done.stdout.splitlines()]
+    done = subprocess.run([python, '-u', str(script), 'a', '--b'],
+                          capture_output=True,
+                          text=True,
+                          env=dict(environ, **env),
+                          check=True)
+    return [json.loads(line) for line in done.stdout.splitlines()], done.stderr
+
+
+def run_script(tmp_path, **env):
+    return run_probe(tmp_path, **env)[0]
 
 
 def test_find_tcmalloc_prefers_the_environment(tmp_path, monkeypatch):
@@ -81,6 +89,26 @@ def test_tcmalloc_environ_puts_the_library_first():
         HOME='/h')
     assert environ['LD_PRELOAD'] == 'libfoo.so:libbar.so'  # not changed
     assert tcmalloc_environ('t.so', {})['LD_PRELOAD'] == 't.so'
+
+
+def test_tcmalloc_environ_keeps_a_space_out_of_ld_preload():
+    """The loader splits LD_PRELOAD at spaces: the library goes by its file
+    name, its folder first in LD_LIBRARY_PATH (split at ':' and ';' only).
+    The other member of the kind, a ':' in the folder, cannot be carried by
+    either variable and is refused."""
+    library = '/home/me/My Envs/venv/lib/libtcmalloc_minimal.so.4'
+    env = tcmalloc_environ(library, dict(LD_PRELOAD='libfoo.so'))
+    assert env == dict(
+        LD_PRELOAD='libtcmalloc_minimal.so.4:libfoo.so',
+        LD_LIBRARY_PATH='/home/me/My Envs/venv/lib')
+    env = tcmalloc_environ(library, dict(LD_LIBRARY_PATH='/a:/b'))
+    assert env['LD_LIBRARY_PATH'] == '/home/me/My Envs/venv/lib:/a:/b'
+    for folder in ('/a:b', '/a b;c', '/a:b c'):
+        with pytest.raises(ValueError, match=f'from "{folder}/libtc.so": '):
+            tcmalloc_environ(f'{folder}/libtc.so', {})
+    # a semicolon alone is no separator of LD_PRELOAD
+    assert tcmalloc_environ('/a;b/libtc.so',
+                            {}) == dict(LD_PRELOAD='/a;b/libtc.so')
 
 
 def test_unknown_allocator_is_refused(monkeypatch):
@@ -169,3 +197,53 @@ def test_a_preloaded_allocator_is_kept(tmp_path):
     assert end['stage'] == 'end'
     assert end['tcmalloc'] and end['child_tcmalloc']
     assert end['ld_preload'] == find_tcmalloc()
+
+
+def venv_link(tmp_path, folder: str) -> str:
+    """The interpreter of this environment, reached through a link to it in
+    a folder named ``folder``: Python takes its environment, and
+    find_tcmalloc its tcmalloc, from that path."""
+    link = tmp_path / folder / 'venv'
+    link.parent.mkdir()
+    link.symlink_to(sys.prefix)
+    python = str(link / 'bin' / osp.basename(sys.executable))
+    assert subprocess.run(
+        [python, '-c', 'from hyatt_mmpose.utils import find_tcmalloc; '
+         'print(find_tcmalloc())'],
+        capture_output=True, text=True, check=True).stdout.strip() == \
+        str(link / 'lib' / 'libtcmalloc_minimal.so.4')
+    return python
+
+
+needs_venv_tcmalloc = pytest.mark.skipif(
+    not osp.isfile(osp.join(sys.prefix, 'lib', 'libtcmalloc_minimal.so.4')),
+    reason='no tcmalloc in this environment (make setup puts it there)')
+
+
+@needs_venv_tcmalloc
+def test_environment_under_a_path_with_a_space_gets_tcmalloc(tmp_path):
+    """Before, LD_PRELOAD held the path whole: the loader read two missing
+    files, printed an error for each and preloaded nothing."""
+    python = venv_link(tmp_path, 'my envs')
+    (start, again, end), stderr = run_probe(
+        tmp_path, python, LD_LIBRARY_PATH='/opt/x')
+    assert start['pid'] == again['pid'] == end['pid']
+    assert end['tcmalloc'] and not end['child_tcmalloc']
+    assert stderr == ''
+    # the programs it starts get the variables it was started with
+    assert end['ld_preload'] is None
+    assert end['ld_library_path'] == start['ld_library_path']
+    assert 'my envs' not in end['ld_library_path']
+
+
+@needs_venv_tcmalloc
+def test_environment_under_a_path_with_a_colon_runs_without(tmp_path):
+    """A ':' splits LD_LIBRARY_PATH too: no relaunch, and one line that
+    says why, instead of the loader's errors at every start."""
+    python = venv_link(tmp_path, 'a:b')
+    (start, end), stderr = run_probe(tmp_path, python)
+    assert end['stage'] == 'end' and not end['tcmalloc']
+    assert stderr.count('\n') == 1
+    assert stderr.startswith('hyatt_mmpose: the dynamic loader cannot '
+                             f'preload tcmalloc from "{tmp_path}/a:b/venv')
+    assert 'ld.so' not in stderr
