@@ -44,6 +44,7 @@ default_hooks = dict(
 # a few validation images drawn each round (work dir, TensorBoard if on)
 custom_hooks = [
     dict(type='SyncBuffersHook'),
+    dict(type='SeenImagesHook'),
     dict(type='LandmarkVisualizationHook', num_images=4)
 ]
 

@@ -12,8 +12,10 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='PoseVisualizationHook', enable=False))
 
-# BatchNorm statistics are synchronised across processes after each epoch
-custom_hooks = [dict(type='SyncBuffersHook')]
+# BatchNorm statistics are synchronised across processes after each epoch;
+# every checkpoint records the images it has seen, by content, for the
+# leakage checks of tools/calibrate.py and tools/adapt.py
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='SeenImagesHook')]
 
 # multi-processing backend; tools/train.py picks gloo where CUDA is absent
 env_cfg = dict(

@@ -7,6 +7,7 @@ import numpy as np
 from scipy import stats
 
 from ..utils.atomic_write import atomic_write
+from ..utils.sealed_json import check_seal, read_json_strict, seal
 
 FORMAT = 'hyatt_mmpose site offsets 1'
 
@@ -55,8 +56,10 @@ class SiteOffsets:
         offsets_mm (np.ndarray): ``(L, 2)`` offsets ``(dx, dy)`` in mm.
         p_values (np.ndarray): ``(L,)`` the test's p-values.
         alpha (float): The significance level used.
-        record (dict, optional): ``site``, ``base_checkpoint``, ``images``
-            (those the offsets were estimated on), ``config``.
+        record (dict, optional): ``site``, ``base_checkpoint`` and its
+            ``base_checkpoint_sha256`` (the model the offsets are relative
+            to), ``images`` and their pixel ``image_sha256`` (those the
+            offsets were estimated on), ``config``.
     """
 
     def __init__(self,
@@ -122,29 +125,36 @@ class SiteOffsets:
                 '(tools/adapt.py --offsets-only)')
 
     def save(self, path: str) -> None:
-        """Writes the JSON atomically."""
+        """Writes the JSON atomically, sealed with its content digest.
+
+        Raises:
+            SiteOffsetsError: If an offset is not finite.
+        """
+        if not np.all(np.isfinite(self.offsets_mm)):
+            raise SiteOffsetsError(f'{path}: offsets that are not finite; '
+                                   'every landmark needs a mean offset')
+        doc = dict(
+            format=FORMAT,
+            landmarks=self.names,
+            offsets_mm=self.offsets_mm.tolist(),
+            p_values=self.p_values.tolist(),
+            alpha=self.alpha,
+            record=self.record)
         with atomic_write(path) as f:
-            json.dump(
-                dict(
-                    format=FORMAT,
-                    landmarks=self.names,
-                    offsets_mm=self.offsets_mm.tolist(),
-                    p_values=self.p_values.tolist(),
-                    alpha=self.alpha,
-                    record=self.record),
-                f,
-                indent=1)
+            json.dump(seal(doc), f, indent=1, allow_nan=False)
 
     @classmethod
     def load(cls, path: str) -> 'SiteOffsets':
-        """Reads a file :meth:`save` wrote.
+        """Reads a file :meth:`save` wrote, unchanged since.
 
         Raises:
-            SiteOffsetsError: naming the file and what is wrong.
+            SiteOffsetsError: naming the file and what is wrong: not JSON
+                (NaN and Infinity are not JSON), another format, changed
+                since written (its ``sha256``), or offsets that are not a
+                finite ``[dx, dy]`` per landmark.
         """
         try:
-            with open(path) as f:
-                doc: Dict = json.load(f)
+            doc: Dict = read_json_strict(path)
         except (OSError, ValueError) as err:
             raise SiteOffsetsError(
                 f'{path}: cannot be read as site offsets ({err})') from err
@@ -152,10 +162,16 @@ class SiteOffsets:
             raise SiteOffsetsError(
                 f'{path}: not a site offsets file of tools/adapt.py (its '
                 f'"format" is not "{FORMAT}")')
-        offsets = np.asarray(doc.get('offsets_mm'), dtype=np.float64)
-        if offsets.shape != (len(doc.get('landmarks', [])), 2):
+        try:
+            offsets = np.asarray(doc.get('offsets_mm'), dtype=np.float64)
+        except (TypeError, ValueError):
+            offsets = np.empty(0)
+        if offsets.shape != (len(doc.get('landmarks', [])), 2) or \
+                not np.all(np.isfinite(offsets)):
             raise SiteOffsetsError(
-                f'{path}: "offsets_mm" must hold [dx, dy] for each of the '
-                f'{len(doc.get("landmarks", []))} landmarks')
+                f'{path}: "offsets_mm" must hold a finite [dx, dy] in mm for '
+                f'each of the {len(doc.get("landmarks", []))} landmarks')
+        check_seal(doc, path, SiteOffsetsError,
+                   'estimate them again with tools/adapt.py --offsets-only')
         return cls(doc['landmarks'], offsets, doc.get('p_values'),
                    doc.get('alpha', 0.05), doc.get('record'))

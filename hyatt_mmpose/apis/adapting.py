@@ -17,8 +17,10 @@ Prints MRE, SDR and (for cephalograms) SCR of each, with the minutes each
 took, and writes them to ``adaptation.json``; the draw is written as
 ``adapt_images.json`` and (without --held-out) ``held_out.json``, the file
 to recalibrate on at the site. Held-out images that the base model was
-trained on, or that were drawn to adapt on, are refused. Nothing is
-overwritten without --overwrite.
+trained on, or that were drawn to adapt on, are refused, compared by their
+pixels (a copy elsewhere is the same image). Nothing is overwritten without
+--overwrite, which first removes every output of an earlier run in the
+work dir.
 """
 import copy
 import json
@@ -40,7 +42,8 @@ from ..evaluation.functional import balanced_recall, landmark_errors, mre_sdr
 from ..utils.atomic_write import atomic_write
 from ..utils.overwrite_guard import check_outputs_free
 from ..utils.safe_checkpoint import safe_torch_load
-from .annotated_splits import (check_unseen, predict_split, read_split,
+from .annotated_splits import (check_distinct, check_spacing, check_unseen,
+                               image_digests, predict_split, read_split,
                                seen_images)
 from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
@@ -138,7 +141,8 @@ def finetune_config(cfg: Config, checkpoint: str, ann_file: str, work_dir: str,
         type='LoggerHook', interval=10, log_metric_by_epoch=False)
     ft.log_processor = dict(by_epoch=False)
     ft.custom_hooks = [
-        h for h in ft.get('custom_hooks', []) if h['type'] == 'SyncBuffersHook'
+        h for h in ft.get('custom_hooks', [])
+        if h['type'] in ('SyncBuffersHook', 'SeenImagesHook')
     ]
     ft.randomness = dict(seed=seed)
     return ft
@@ -163,8 +167,12 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
 
     Raises:
         FileExistsError: If an output exists, unless ``--overwrite``.
-        ValueError: If LOCAL_JSON has fewer than K images, or no image is
-            left to hold out.
+        FileNotFoundError: If the base model's training data cannot be
+            found for the leakage check.
+        ValueError: If LOCAL_JSON has fewer than K images, an image
+            without a pixel spacing or twice, or no image is left to hold
+            out; or a held-out image (by content) was trained or adapted
+            on. All before anything is written.
     """
     parser = model_parser(__doc__)
     parser.add_argument('local_json', help='the site\'s annotated images')
@@ -196,14 +204,21 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     parser.add_argument('--overwrite', action='store_true')
     add_run_options(parser)
     args = parser.parse_args(argv)
+    if args.num_images < 1:
+        parser.error(f'--num-images must be 1 or more (the images to adapt '
+                     f'on), got {args.num_images}')
     outputs = {name: osp.join(args.work_dir, name) for name in OUTPUTS}
     check_outputs_free([
         outputs[n] for n in (OFFSET_OUTPUTS if args.offsets_only else OUTPUTS)
     ], args.overwrite)
-    cfg = load_config(args)
+    base_cfg = load_config(args)
+    cfg = copy.deepcopy(base_cfg)
     if args.data_root:
         cfg.train_dataloader.dataset.data_root = args.data_root
     local, _ = read_split(cfg, args.local_json, args.data_root)
+    check_spacing(local, args.local_json, 'site offsets and the '
+                  'measurements are in mm')
+    check_distinct(local, args.local_json)
     if len(local) < args.num_images:
         raise ValueError(f'{args.local_json}: {len(local)} images, fewer '
                          f'than --num-images {args.num_images}')
@@ -216,6 +231,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
             read_split(cfg, f, args.data_root)[0]
             for f in args.held_out
         }
+        for f, infos in zip(args.held_out, held_out.values()):
+            check_spacing(infos, f, 'the measurements are in mm')
     else:
         held_out = {'held_out': parts['held_out']}
     if not any(held_out.values()):
@@ -224,17 +241,21 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     base = LandmarkPredictor(cfg, args.checkpoint, args.device)
     # held-out images the base model trained on, or that are adapted on,
     # would flatter every row (selection on val is allowed: it is mild)
-    seen = seen_images(cfg, base.checkpoint_meta, args.checkpoint,
+    seen = seen_images(base_cfg, base.checkpoint_meta, args.checkpoint,
                        ('train_dataloader', ))
-    seen.update({
-        osp.realpath(i['img_path']):
-        f'the {args.num_images} images drawn '
-        'to adapt on'
-        for i in adapt
-    })
+    adapt_sha256 = image_digests(adapt)
+    seen.update(
+        dict.fromkeys(adapt_sha256,
+                      f'the {args.num_images} images drawn to adapt on'))
     for split, infos in held_out.items():
         check_unseen(infos, seen, f'held-out {split}')
     os.makedirs(args.work_dir, exist_ok=True)
+    if args.overwrite:
+        # an earlier run's files (e.g. its held_out.json) must not stay
+        # beside this run's as if they belonged to it
+        for path in outputs.values():
+            if osp.exists(path):
+                os.remove(path)
     write_subset(args.local_json, [i['img_id'] for i in adapt],
                  outputs['adapt_images.json'])
     if not args.held_out:
@@ -243,10 +264,12 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     record = dict(
         site=args.site or 'not named',
         base_checkpoint=args.checkpoint,
+        base_checkpoint_sha256=base.checkpoint_sha256,
         config=args.config,
         local_json=args.local_json,
         seed=args.seed,
         images=[osp.realpath(i['img_path']) for i in adapt],
+        image_sha256=adapt_sha256,
         image_ids=[int(i['img_id']) for i in adapt])
 
     held_pred: Dict[str, np.ndarray] = {}

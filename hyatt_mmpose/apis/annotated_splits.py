@@ -1,6 +1,7 @@
 """The annotated images of a split, and a model's predictions on them
 scored against their ground truth (calibration, coverage plots and site
 adaptation share these)."""
+import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -10,6 +11,7 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS
 
 from ..datasets.converters import read_json
+from ..datasets.image_identity import image_fingerprint, image_sha256
 from ..evaluation.functional import landmark_errors
 from .landmark_predictor import LandmarkPredictor
 
@@ -41,12 +43,17 @@ def read_split(cfg: Config,
     Raises:
         FileNotFoundError: If ``ann_file`` does not exist, saying how to
             make a calibration split.
+        ValueError: If it holds no annotated image.
     """
     if not osp.isfile(ann_file):
         raise FileNotFoundError(
             f'{ann_file}: no such annotation file; convert the dataset with '
             'a calibration split (e.g. tools/dataset_converters/isbi2015.py '
             'ROOT --cal-size 20) or give --ann-file')
+    document = read_json(ann_file, 'annotation file')
+    if not document.get('images') or not document.get('annotations'):
+        raise ValueError(f'{ann_file}: no annotated images; give a file '
+                         'with images and their landmarks')
     import hyatt_mmpose  # noqa: F401  (registers the dataset classes)
     init_default_scope('mmpose')
     dataset_cfg = dict(cfg.val_dataloader.dataset)
@@ -65,7 +72,6 @@ def read_split(cfg: Config,
                 keypoints=np.asarray(info['keypoints'])[0],
                 visible=np.asarray(info['keypoints_visible'])[0] > 0,
                 pixel_spacing=info['pixel_spacing']))
-    document = read_json(ann_file, 'annotation file')
     return infos, dict(document.get('info') or {})
 
 
@@ -88,8 +94,8 @@ def predict_split(predictor: LandmarkPredictor,
     """
     missing = [i['img_path'] for i in infos if i['pixel_spacing'] is None]
     if missing:
-        raise ValueError(f'{missing[0]}: no pixel_spacing in the annotation '
-                         'file; conformal radii are in mm')
+        raise ValueError(f'{missing[0]}: no pixel_spacing in its annotation '
+                         'file; errors are scored in mm')
     results = predictor.predict(
         [i['img_path'] for i in infos],
         pixel_spacings=[i['pixel_spacing'] for i in infos])
@@ -109,65 +115,187 @@ def predict_split(predictor: LandmarkPredictor,
     return out
 
 
+def _loader_images(config: Config, cfg: Config, loader: str,
+                   which: str) -> Dict[str, str]:
+    """Pixel SHA-256 to annotation file, of one loader of ``config``, read
+    by ``cfg``'s val dataset class (a saved fine-tuning config has none).
+
+    Raises:
+        FileNotFoundError: If the loader names a file that is not there.
+    """
+    dataset = (config.get(loader) or {}).get('dataset') or {}
+    if 'ann_file' not in dataset:
+        return {}
+    path = osp.join(dataset.get('data_root', ''), dataset.ann_file)
+    if not osp.isfile(path):
+        # a check that cannot be made is not skipped: it would accept the
+        # model's own training images
+        raise FileNotFoundError(
+            f'{path}: the {loader} annotation file of {which} is not found '
+            f'from {os.getcwd()}, so the images the model was trained or '
+            'selected on cannot be checked; run from the folder its paths '
+            'are relative to, or give --cfg-options '
+            f'{loader}.dataset.data_root=ABSOLUTE_FOLDER (a checkpoint '
+            'trained by this version records its images itself)')
+    return {
+        image_sha256(info['img_path']): f'{path} ({loader})'
+        for info in read_split(cfg, path, dataset.get('data_root'))[0]
+    }
+
+
 def seen_images(
     cfg: Config,
     checkpoint_meta: dict,
     checkpoint: str,
     loaders: Sequence[str] = ('train_dataloader', 'val_dataloader')
 ) -> Dict[str, str]:
-    """The images a checkpoint has been trained (or selected) on, as far as
-    the files say: those of ``loaders`` in ``cfg`` and in the config saved
-    in the checkpoint (what it was really trained with), and those a site
-    adaptation used.
+    """The images a checkpoint has been trained (or selected) on, by
+    content (:func:`image_sha256`).
+
+    A checkpoint saved by a run with ``SeenImagesHook`` records them
+    itself (``meta['seen_images']``): those are used, from any folder.
+    Otherwise, or where it was loaded from a checkpoint without that record,
+    they are (also) read from ``loaders`` of ``cfg`` and of the config saved
+    in the checkpoint (what it was really trained with). Images a site
+    adaptation used (``meta['adaptation']``) are added either way.
 
     Args:
         cfg (Config): The config given with the checkpoint.
         checkpoint_meta (dict): The checkpoint's ``meta``.
         checkpoint (str): The checkpoint's path, for the messages.
-        loaders (Sequence[str]): The data loaders whose files count.
+        loaders (Sequence[str]): The data loaders whose images count.
 
     Returns:
-        dict: Each image's real path to where it was found.
+        dict: Each image's pixel SHA-256 to where it was found.
+
+    Raises:
+        FileNotFoundError: If an annotation file or image needed for the
+            check is missing (the check is never skipped).
     """
-    configs = [cfg]
-    if isinstance(checkpoint_meta.get('cfg'), str):
-        configs.append(Config.fromstring(checkpoint_meta['cfg'], '.py'))
-    seen = {}
-    for config in configs:
+    seen: Dict[str, str] = {}
+    recorded = checkpoint_meta.get('seen_images')
+    if isinstance(recorded, dict):
         for loader in loaders:
-            dataset = (config.get(loader) or {}).get('dataset') or {}
-            if 'ann_file' not in dataset:
-                continue
-            path = osp.join(dataset.get('data_root', ''), dataset.ann_file)
-            if osp.isfile(path):
-                # read as the given config reads (a saved fine-tuning
-                # config has no val dataset to borrow the class from)
-                for info in read_split(cfg, path, dataset.get('data_root'))[0]:
-                    seen.setdefault(
-                        osp.realpath(info['img_path']), f'{path} ({loader})')
-    for image in checkpoint_meta.get('adaptation', {}).get('images', []):
-        seen.setdefault(
-            osp.realpath(image), f'the images {checkpoint} was adapted on')
+            for digest, where in (recorded.get(loader) or {}).items():
+                seen.setdefault(
+                    digest, f'{where} ({loader}), as recorded '
+                    f'in {checkpoint}')
+    if not isinstance(recorded, dict) or \
+            checkpoint_meta.get('seen_images_unrecorded'):
+        configs = [(cfg, 'the config')]
+        if isinstance(checkpoint_meta.get('cfg'), str):
+            configs.append((Config.fromstring(checkpoint_meta['cfg'], '.py'),
+                            f'the config saved in {checkpoint}'))
+        for config, which in configs:
+            for loader in loaders:
+                for digest, where in _loader_images(config, cfg, loader,
+                                                    which).items():
+                    seen.setdefault(digest, where)
+    adaptation = checkpoint_meta.get('adaptation', {})
+    digests = adaptation.get('image_sha256') or [
+        image_sha256(path) for path in adaptation.get('images', [])
+    ]
+    for digest in digests:
+        seen.setdefault(digest, f'the images {checkpoint} was adapted on')
     return seen
+
+
+def image_digests(infos: Sequence[dict]) -> List[str]:
+    """The pixel SHA-256 of each image of a split (:func:`read_split`)."""
+    return [image_sha256(i['img_path']) for i in infos]
+
+
+def image_properties(infos: Sequence[dict]) -> dict:
+    """What a calibration's radii depend on in its images: the range of
+    their pixel spacing (mm, per axis) and size (px).
+
+    Returns:
+        dict: ``pixel_spacing_mm``, ``width_px``, ``height_px``, each
+        ``[min, max]``.
+    """
+    spacing = np.stack([i['pixel_spacing'] for i in infos])
+    sizes = np.array([image_fingerprint(i['img_path'])[1] for i in infos])
+    return dict(
+        pixel_spacing_mm=[float(spacing.min()),
+                          float(spacing.max())],
+        width_px=[int(sizes[:, 1].min()),
+                  int(sizes[:, 1].max())],
+        height_px=[int(sizes[:, 0].min()),
+                   int(sizes[:, 0].max())])
+
+
+def offsets_images(offsets) -> List[str]:
+    """The pixel SHA-256 of the images site offsets were estimated on.
+
+    Args:
+        offsets (SiteOffsets): As loaded.
+
+    Raises:
+        FileNotFoundError: If the offsets predate recorded digests and an
+            image they name is gone.
+    """
+    return offsets.record.get('image_sha256') or [
+        image_sha256(path) for path in offsets.record.get('images', [])
+    ]
 
 
 def check_unseen(infos: Sequence[dict], seen: Dict[str, str],
                  ann_file: str) -> None:
-    """Refuses images in ``seen`` (see :func:`seen_images`).
+    """Refuses images in ``seen`` (see :func:`seen_images`), compared by
+    content: a copy in another folder or under another name is the same
+    image.
 
     Args:
         infos (Sequence[dict]): As :func:`read_split` returns.
-        seen (dict): Real path to where the image was seen.
+        seen (dict): Pixel SHA-256 to where the image was seen.
         ann_file (str): The file ``infos`` came from, for the message.
 
     Raises:
         ValueError: Naming how many, the first, and where it was seen.
     """
-    shared = [
-        i['img_path'] for i in infos if osp.realpath(i['img_path']) in seen
-    ]
+    shared = [(i['img_path'], d) for i, d in zip(infos, image_digests(infos))
+              if d in seen]
     if shared:
         raise ValueError(
-            f'{ann_file}: {len(shared)} image(s), e.g. {shared[0]}, are also '
-            f'in {seen[osp.realpath(shared[0])]}; use images the model was '
-            'neither trained nor selected on')
+            f'{ann_file}: {len(shared)} image(s), e.g. {shared[0][0]}, have '
+            f'the same pixels as images in {seen[shared[0][1]]}; use images '
+            'the model was neither trained nor selected on')
+
+
+def check_distinct(infos: Sequence[dict], ann_file: str) -> None:
+    """Refuses a split that holds one image twice (by content), which
+    would count it twice in ``n``.
+
+    Raises:
+        ValueError: Naming the two entries and the fix.
+    """
+    first: Dict[str, dict] = {}
+    for info, digest in zip(infos, image_digests(infos)):
+        if digest in first:
+            other = first[digest]
+            raise ValueError(
+                f'{ann_file}: image id {info["img_id"]} ({info["img_path"]}) '
+                f'has the same pixels as image id {other["img_id"]} '
+                f'({other["img_path"]}); each image may be listed once')
+        first[digest] = info
+
+
+def check_spacing(infos: Sequence[dict], ann_file: str, why: str) -> None:
+    """Refuses images without a pixel spacing, before anything is written.
+
+    Args:
+        infos (Sequence[dict]): As :func:`read_split` returns.
+        ann_file (str): Their file, for the message.
+        why (str): What needs millimetres, e.g. ``'site offsets are in
+            mm'``.
+
+    Raises:
+        ValueError: Naming how many, the first, and the fix.
+    """
+    missing = [i for i in infos if i['pixel_spacing'] is None]
+    if missing:
+        raise ValueError(
+            f'{ann_file}: {len(missing)} of {len(infos)} image(s), e.g. '
+            f'image id {missing[0]["img_id"]} ({missing[0]["img_path"]}), '
+            f'have no pixel_spacing, and {why}; give each image its '
+            '"pixel_spacing" (mm per pixel) in the annotation file')

@@ -20,8 +20,10 @@ from ..analysis import landmark_indices, measure
 from ..calibration import SCORES, LandmarkCalibration
 from ..utils.file_hash import file_sha256
 from ..utils.overwrite_guard import check_outputs_free
-from .annotated_splits import (check_unseen, predict_split, read_split,
-                               seen_images, split_ann_file)
+from .annotated_splits import (check_distinct, check_spacing, check_unseen,
+                               image_digests, image_properties, offsets_images,
+                               predict_split, read_split, seen_images,
+                               split_ann_file)
 from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
 
@@ -75,14 +77,20 @@ def calibrate(config: str,
         LandmarkCalibration: The thresholds and their record.
 
     Raises:
-        ValueError: If the split shares images with the training or val
-            data of the config or of the checkpoint's own saved config, or
-            with the images an adapted checkpoint was adapted on.
+        ValueError: If the split is empty, has an image without a pixel
+            spacing, lists one image twice, or shares images (by content)
+            with the training or val data of the checkpoint, with the images
+            an adapted checkpoint was adapted on, or with those
+            ``site_offsets`` were estimated on.
+        FileNotFoundError: If the model's training data cannot be found
+            for that check.
     """
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     infos, info = read_split(cfg, ann_file, data_root)
+    check_spacing(infos, ann_file, 'conformal radii are in mm')
+    check_distinct(infos, ann_file)
     predictor = LandmarkPredictor(
         cfg,
         checkpoint,
@@ -90,8 +98,15 @@ def calibrate(config: str,
         batch_size,
         with_spread=True,
         site_offsets=site_offsets)
-    check_unseen(infos, seen_images(cfg, predictor.checkpoint_meta,
-                                    checkpoint), ann_file)
+    seen = seen_images(cfg, predictor.checkpoint_meta, checkpoint)
+    if site_offsets is not None:
+        # radii for offset predictions, measured on the offsets' own images,
+        # would be too small
+        seen.update(
+            dict.fromkeys(
+                offsets_images(predictor.site_offsets),
+                f'the images {site_offsets} was estimated on'))
+    check_unseen(infos, seen, ann_file)
     scored = predict_split(predictor, infos)
     scores = scored['errors_mm']
     if score == 'adaptive':
@@ -107,6 +122,8 @@ def calibrate(config: str,
             ann_file=ann_file,
             image_ids=[int(i['img_id']) for i in infos],
             images=[osp.realpath(i['img_path']) for i in infos],
+            image_sha256=image_digests(infos),
+            image_properties=image_properties(infos),
             ground_truth=info.get('ground_truth', 'not recorded'),
             site=site or info.get('site', info.get('dataset', 'not recorded')),
             config=config,
@@ -128,6 +145,7 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
 
     Raises:
         FileExistsError: If the output exists, unless ``--overwrite``.
+        OutputLockedError: If another run is writing it.
         FileNotFoundError: If the split has no annotation file.
         ValueError: If the split shares images with training or val data.
     """
@@ -160,15 +178,19 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     ann_file = args.ann_file or split_ann_file(cfg, args.split)
     out = args.out or (f'{osp.splitext(args.checkpoint)[0]}_calibration_'
                        f'{args.score}_{args.coverage:g}.json')
-    check_outputs_free([out], args.overwrite)
     # a file given stands for itself, not for --split
     split = osp.splitext(osp.basename(args.ann_file))[0] \
         if args.ann_file else args.split
-    calibration = calibrate(args.config, args.checkpoint, ann_file, split,
-                            args.coverage, args.score, args.cfg_options,
-                            args.device, args.batch_size, args.site,
-                            args.data_root, args.site_offsets)
-    calibration.save(out)
+    from ..utils.output_lock import output_lock
+
+    # one run per output: two would each say 'written', one file lost
+    with output_lock(out):
+        check_outputs_free([out], args.overwrite)
+        calibration = calibrate(args.config, args.checkpoint, ann_file, split,
+                                args.coverage, args.score, args.cfg_options,
+                                args.device, args.batch_size, args.site,
+                                args.data_root, args.site_offsets)
+        calibration.save(out)
     unit = 'mm' if args.score == 'radial' else 'x spread'
     print(f'{calibration.n} images of {ann_file}, {args.coverage:.0%} '
           f'coverage, score {args.score}; thresholds ({unit}):')

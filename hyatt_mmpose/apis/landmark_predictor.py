@@ -8,12 +8,14 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.structures import PixelData
 from mmpose.apis import init_model
 
-from ..adaptation import SiteOffsets
+from ..adaptation import SiteOffsets, SiteOffsetsError
 from ..calibration import CalibrationError, LandmarkCalibration, spread_mm
 from ..datasets import parse_pixel_spacing
+from ..datasets.framing import whole_image_bbox
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
 from ..utils import file_sha256, load_checkpoint_strict
 from .landmark_checks import LARGE_RADIUS, landmark_flags
+from .onnx_export import CHECKPOINT_SHA256
 
 ImageInput = Union[str, np.ndarray, RadiographImage]
 
@@ -79,7 +81,11 @@ class LandmarkPredictor:
             self.session = ort.InferenceSession(
                 checkpoint, providers=['CPUExecutionProvider'])
             ckpt = {}
+            # export_onnx.py records the checkpoint it exported
+            self.checkpoint_sha256 = self.session.get_modelmeta(
+            ).custom_metadata_map.get(CHECKPOINT_SHA256)
         else:
+            self.checkpoint_sha256 = file_sha256(checkpoint)
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
         self.batch_size = batch_size
         # what the checkpoint says of itself (e.g. the record of a site
@@ -107,6 +113,13 @@ class LandmarkPredictor:
         if site_offsets is not None:
             self.site_offsets = SiteOffsets.load(site_offsets)
             self.site_offsets.check_names(self.names, site_offsets)
+            self._check_same_model(
+                site_offsets, checkpoint,
+                self.site_offsets.record.get('base_checkpoint'),
+                self.site_offsets.record.get('base_checkpoint_sha256'),
+                'estimated for', SiteOffsetsError,
+                'estimate offsets for this model (tools/adapt.py '
+                '--offsets-only)')
         self.with_spread = with_spread or calibration is not None
         # the spread is read from the finest level's heatmaps
         self.model.test_cfg['output_heatmaps'] = self.with_spread
@@ -117,13 +130,10 @@ class LandmarkPredictor:
         """Refuses radii calibrated on another checkpoint (an ONNX file is
         not compared: it is made from one) or other site offsets."""
         record = self.calibration.record
-        expected = record.get('checkpoint_sha256')
-        if backend == 'pytorch' and expected and \
-                file_sha256(checkpoint) != expected:
-            raise CalibrationError(
-                f'{path}: calibrated on {record.get("checkpoint")}, not on '
-                f'{checkpoint} (their bytes differ); calibrate this '
-                'checkpoint (tools/calibrate.py)')
+        self._check_same_model(
+            path, checkpoint, record.get('checkpoint'),
+            record.get('checkpoint_sha256'), 'calibrated on', CalibrationError,
+            'calibrate this checkpoint (tools/calibrate.py)')
         given = site_offsets and file_sha256(site_offsets)
         if given != record.get('site_offsets_sha256'):
             raise CalibrationError(
@@ -132,6 +142,30 @@ class LandmarkPredictor:
                 f'{site_offsets}; the radii hold for the predictions they '
                 'were calibrated on: calibrate with --site-offsets as you '
                 'predict')
+
+    def _check_same_model(self, path: str, checkpoint: str,
+                          recorded: Optional[str],
+                          recorded_sha256: Optional[str], verb: str,
+                          error: type, fix: str) -> None:
+        """Refuses a file made for another checkpoint than the model's
+        (an ONNX file stands for the checkpoint it was exported from).
+
+        Raises:
+            error: Naming both files and ``fix``; also where either
+                fingerprint is missing, as the check cannot be made.
+        """
+        if self.checkpoint_sha256 is None:
+            raise error(
+                f'{checkpoint}: an ONNX file that does not record the '
+                f'checkpoint it was exported from, so {path} cannot be '
+                'checked against it; export it again with '
+                'tools/deployment/export_onnx.py')
+        if recorded_sha256 is None:
+            raise error(f'{path}: does not record the SHA-256 of the '
+                        f'checkpoint it was {verb}; {fix}')
+        if recorded_sha256 != self.checkpoint_sha256:
+            raise error(f'{path}: {verb} {recorded}, not on {checkpoint} '
+                        f'(their bytes differ); {fix}')
 
     def predict(self,
                 images: Union[ImageInput, Sequence[ImageInput]],
@@ -222,7 +256,7 @@ class LandmarkPredictor:
                     dict(
                         img=radiograph.image,
                         img_path=image if isinstance(image, str) else None,
-                        bbox=np.array([[0, 0, w, h]], dtype=np.float32),
+                        bbox=whole_image_bbox(w, h),
                         bbox_score=np.ones(1, dtype=np.float32))))
         if self.session is None:
             samples = self.model.test_step(pseudo_collate(data))
@@ -260,6 +294,10 @@ class LandmarkPredictor:
             if self.calibration is not None and spacing is None:
                 warnings.append('no conformal radii: they are in mm and the '
                                 'image has no pixel spacing (give one)')
+            elif self.calibration is not None:
+                outside = self.calibration.image_warning(
+                    spacing, radiograph.image.shape[:2])
+                warnings += [outside] if outside else []
             scores = np.asarray(sample.pred_instances.keypoint_scores)[0]
             flags = landmark_flags(px, scores, radiograph.image.shape[:2])
             extra = self._uncertainty(sample, spacing, flags)

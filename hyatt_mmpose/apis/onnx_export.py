@@ -11,7 +11,7 @@ and the largest absolute difference printed. Use the file with
 import argparse
 import io
 import sys
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -21,6 +21,7 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 from ..utils.atomic_write import atomic_write
+from ..utils.file_hash import file_sha256
 from ..utils.input_size import input_size_of
 from ..utils.overwrite_guard import check_outputs_free
 from ..utils.strict_checkpoint import load_checkpoint_strict
@@ -59,10 +60,16 @@ def onnx_output_names(estimator: nn.Module) -> List[str]:
     return [f'heatmaps_s{s}' for s in strides]
 
 
+# the ONNX metadata key holding the SHA-256 of the checkpoint exported, so
+# that calibrations and site offsets made for it are accepted, and others not
+CHECKPOINT_SHA256 = 'checkpoint_sha256'
+
+
 def export_onnx(estimator: nn.Module,
                 input_size: Tuple[int, int],
                 path: str,
-                opset: int = 17) -> float:
+                opset: int = 17,
+                metadata: Optional[Dict[str, str]] = None) -> float:
     """Exports heatmaps with a dynamic batch and checks it with onnxruntime.
 
     The file is written only once the check has run, and atomically: a
@@ -73,11 +80,14 @@ def export_onnx(estimator: nn.Module,
         input_size (tuple): ``(W, H)`` of the network input.
         path (str): The ``.onnx`` file to write.
         opset (int): ONNX opset.
+        metadata (dict, optional): Strings to record in the file's
+            ``metadata_props`` (e.g. ``CHECKPOINT_SHA256``).
 
     Returns:
         float: the largest absolute difference between PyTorch's and
         onnxruntime's heatmaps on a random batch of 2.
     """
+    import onnx
     import onnxruntime as ort
     network = HeatmapNetwork(estimator).eval()
     w, h = input_size
@@ -101,8 +111,11 @@ def export_onnx(estimator: nn.Module,
     with torch.no_grad():
         want = network(x)
     diff = max(float(np.abs(g - t.numpy()).max()) for g, t in zip(got, want))
+    proto = onnx.load_from_string(buffer.getvalue())
+    for key, value in (metadata or {}).items():
+        proto.metadata_props.add(key=key, value=value)
     with atomic_write(path, 'wb') as f:
-        f.write(buffer.getvalue())
+        f.write(proto.SerializeToString())
     return diff
 
 
@@ -142,7 +155,8 @@ def main(argv: Optional[Sequence[str]] = None) -> float:
     # Refuses another config's checkpoint rather than exporting a
     # partly random model.
     load_checkpoint_strict(model, args.checkpoint, args.config)
-    diff = export_onnx(model.eval(), input_size, args.out, args.opset)
+    diff = export_onnx(model.eval(), input_size, args.out, args.opset,
+                       {CHECKPOINT_SHA256: file_sha256(args.checkpoint)})
     print(f'wrote {args.out}; onnxruntime vs PyTorch heatmaps: max abs '
           f'difference {diff:.2e}')
     return diff

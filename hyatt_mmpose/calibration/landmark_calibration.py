@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from ..utils.atomic_write import atomic_write
+from ..utils.sealed_json import check_seal, read_json_strict, seal
 from .conformal import (conformal_rank, conformal_threshold,
                         min_calibration_size)
 
@@ -14,6 +15,8 @@ FORMAT = 'hyatt_mmpose landmark calibration 1'
 # radial: the radial error in mm; adaptive: that error over the heatmap
 # spread in mm (see heatmap_spread), so that wide heatmaps get wide radii
 SCORES = ('radial', 'adaptive')
+
+REWRITE = 'run tools/calibrate.py again to write it'
 
 
 class CalibrationError(ValueError):
@@ -74,6 +77,8 @@ class LandmarkCalibration:
             for m, e in (measurement_errors or {}).items()
         }
         self.record = dict(record or {})
+        #: the file it was loaded from, for messages
+        self.path: Optional[str] = None
         self.thresholds = conformal_threshold(self.scores, self.coverage)
         self.measurement_margins = {
             m: float(conformal_threshold(e[:, None], self.coverage)[0])
@@ -108,6 +113,34 @@ class LandmarkCalibration:
         if self.score == 'radial':
             return np.broadcast_to(self.thresholds, spreads.shape).copy()
         return self.thresholds * spreads
+
+    def image_warning(self, pixel_spacing: Sequence[float],
+                      shape: Sequence[int]) -> Optional[str]:
+        """Why an image lies outside what the radii were measured on, or
+        None: a pixel spacing or size outside the calibration images' range
+        (``record['image_properties']``), where the promise is not tested.
+
+        Args:
+            pixel_spacing (Sequence[float]): The image's ``[x, y]`` in mm.
+            shape (Sequence[int]): Its ``(height, width)`` in px.
+        """
+        ranges = self.record.get('image_properties')
+        if not ranges:
+            return None
+        values = dict(
+            pixel_spacing_mm=(min(pixel_spacing), max(pixel_spacing)),
+            width_px=(shape[1], shape[1]),
+            height_px=(shape[0], shape[0]))
+        for key, (low, high) in values.items():
+            lo, hi = ranges.get(key, (low, high))
+            # a relative margin for rounding of the spacing tags
+            if low < lo * (1 - 1e-3) or high > hi * (1 + 1e-3):
+                value = f'{low:g}' if low == high else f'{low:g}-{high:g}'
+                return (f'radii of {self.path or "the calibration"} were '
+                        f'measured on images with {key} {lo:g}-{hi:g}, this '
+                        f'one has {value}: they may not hold here; '
+                        'calibrate on images like it')
+        return None
 
     def at_coverage(self, coverage: float) -> 'LandmarkCalibration':
         """The same calibration scores, thresholded at another coverage."""
@@ -163,20 +196,22 @@ class LandmarkCalibration:
             })
 
     def save(self, path: str) -> None:
-        """Writes the JSON atomically."""
+        """Writes the JSON atomically, sealed with its content digest."""
         with atomic_write(path) as f:
-            json.dump(self.to_dict(), f, indent=1)
+            json.dump(seal(self.to_dict()), f, indent=1, allow_nan=False)
 
     @classmethod
     def load(cls, path: str) -> 'LandmarkCalibration':
-        """Reads a file that :meth:`save` wrote.
+        """Reads a file that :meth:`save` wrote, unchanged since.
 
         Raises:
-            CalibrationError: If it is not one, naming the file and field.
+            CalibrationError: If it is not one, naming the file and field:
+                not JSON (NaN and Infinity are not JSON), another format,
+                thresholds that do not follow from its scores, or changed
+                since written (its ``sha256``).
         """
         try:
-            with open(path) as f:
-                doc = json.load(f)
+            doc = read_json_strict(path)
         except (OSError, ValueError) as err:
             raise CalibrationError(f'{path}: cannot be read as a calibration '
                                    f'file ({err})') from err
@@ -193,7 +228,7 @@ class LandmarkCalibration:
                                    'it again with tools/calibrate.py')
         scores: List[list] = doc['scores']
         try:
-            return cls(
+            calibration = cls(
                 doc['coverage'], doc['score'], doc['landmarks'],
                 np.array([[np.nan if v is None else v for v in row]
                           for row in scores],
@@ -202,3 +237,26 @@ class LandmarkCalibration:
                 doc.get('record'))
         except (CalibrationError, ValueError, TypeError) as err:
             raise CalibrationError(f'{path}: {err}') from err
+        # the thresholds are recomputed from the scores: stored ones that
+        # differ mean the file was edited, and neither can be trusted
+        stored = doc.get('thresholds')
+        expected = calibration.to_dict()['thresholds']
+        if stored != expected:
+            k = next((i for i, (a, b) in enumerate(zip(stored, expected))
+                      if a != b), 0) if isinstance(stored, list) else 0
+            raise CalibrationError(
+                f'{path}: "thresholds" do not follow from its "scores" '
+                f'(landmark {k + 1}: stored {_item(stored, k)}, the scores '
+                f'give {_item(expected, k)}); {REWRITE}')
+        check_seal(doc, path, CalibrationError, REWRITE)
+        calibration.path = path
+        return calibration
+
+
+def _item(values, k: int):
+    """``values[k]``, or ``values`` itself when that fails (for a
+    message about a malformed field)."""
+    try:
+        return values[k]
+    except (TypeError, IndexError, KeyError):
+        return values

@@ -72,3 +72,31 @@ def test_file_round_trip_and_refusals(tmp_path):
     (tmp_path / 'bad.json').write_text(json.dumps(doc))
     with pytest.raises(SiteOffsetsError, match='bad.json: "offsets_mm"'):
         SiteOffsets.load(str(tmp_path / 'bad.json'))
+
+
+@pytest.mark.parametrize('constant', ['NaN', 'Infinity', '-Infinity'])
+def test_non_finite_offsets_are_refused(tmp_path, constant):
+    """The issue's case: NaN or Infinity in a site_offsets.json was
+    accepted and written into the predictions as invalid JSON."""
+    path = tmp_path / 'site_offsets.json'
+    SiteOffsets(['a', 'b'], [[1.0, 0.0], [0.0, 2.0]],
+                [0.0, 0.0]).save(str(path))
+    path.write_text(path.read_text().replace('2.0', constant, 1))
+    with pytest.raises(
+            SiteOffsetsError,
+            match='site_offsets.json: cannot be '
+            f'read.*{constant} is not a JSON number'):
+        SiteOffsets.load(str(path))
+
+
+def test_edited_offsets_are_refused(tmp_path):
+    path = tmp_path / 'site_offsets.json'
+    SiteOffsets(['a', 'b'], [[1.0, 0.0], [0.0, 2.0]],
+                [0.0, 0.0]).save(str(path))
+    doc = json.load(open(path))
+    doc['offsets_mm'][0][0] = 5.0
+    path.write_text(json.dumps(doc))
+    with pytest.raises(SiteOffsetsError, match='changed since it was written'):
+        SiteOffsets.load(str(path))
+    with pytest.raises(SiteOffsetsError, match='not finite'):
+        SiteOffsets(['a'], [[np.nan, 0.0]], [0.0]).save(str(path))

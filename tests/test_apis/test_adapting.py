@@ -103,7 +103,9 @@ def test_calibration_follows_the_site(adapted, site, tiny_checkpoint,
     config, checkpoint = tiny_checkpoint
     options = ['--data-root', root]
     # the images the checkpoint was adapted on cannot calibrate it
-    with pytest.raises(ValueError, match=r'also in .*adapt_images\.json'):
+    with pytest.raises(
+            ValueError,
+            match=r'same pixels as images in .*adapt_images\.json'):
         calibrating.main([
             config, f'{work}/adapted.pth', '--ann-file', local, '--out',
             str(tmp_path / 'x.json')

@@ -10,7 +10,7 @@ from mmengine.config import Config
 
 from hyatt_mmpose.apis import (LandmarkPredictor, calibrating, coverage_report,
                                predict_files, testing)
-from hyatt_mmpose.calibration import CalibrationError
+from hyatt_mmpose.calibration import CalibrationError, LandmarkCalibration
 from hyatt_mmpose.visualization.landmark_drawing import RADIUS_COLOUR
 
 
@@ -51,7 +51,8 @@ def test_thresholds_equal_a_recomputation(calibrated, synthetic_root):
 
 def test_training_and_val_images_are_refused(tiny_checkpoint, tmp_path):
     config, checkpoint = tiny_checkpoint
-    with pytest.raises(ValueError, match=r'val\.json: 4 image\(s\).*also in'):
+    with pytest.raises(
+            ValueError, match=r'val\.json: 4 image\(s\).*same pixels as'):
         calibrating.main([
             config, checkpoint, '--split', 'val', '--out',
             str(tmp_path / 'x.json')
@@ -98,15 +99,21 @@ def test_predictions_carry_radii_and_flags(calibrated, synthetic_root):
 
 def test_calibration_of_other_landmarks_is_refused(calibrated, tmp_path):
     config, checkpoint, path = calibrated
-    doc = json.load(open(path))
-    doc['landmarks'][3] = 'porion'
-    other = tmp_path / 'other.json'
-    other.write_text(json.dumps(doc))
+    calibration = LandmarkCalibration.load(path)
+    names = list(calibration.names)
+    names[3] = 'porion'
+    other = str(tmp_path / 'other.json')
+    LandmarkCalibration(
+        calibration.coverage,
+        calibration.score,
+        names,
+        calibration.scores,
+        record=calibration.record).save(other)
     with pytest.raises(
             CalibrationError,
             match=r'other\.json: landmark 4 is '
             '"porion" there'):
-        LandmarkPredictor(config, checkpoint, calibration=str(other))
+        LandmarkPredictor(config, checkpoint, calibration=other)
 
 
 def test_predict_tool_writes_radii(calibrated, synthetic_root, tmp_path):

@@ -79,3 +79,69 @@ def test_files_that_are_not_calibrations_are_named(tmp_path):
     broken.write_text('{')
     with pytest.raises(CalibrationError, match='broken.json: cannot be read'):
         LandmarkCalibration.load(str(broken))
+
+
+def _edited(tmp_path, edit):
+    """A saved calibration's JSON after ``edit(doc)``, written back."""
+    path = str(tmp_path / 'cal.json')
+    make().save(path)
+    doc = json.load(open(path))
+    edit(doc)
+    with open(path, 'w') as f:
+        json.dump(doc, f)
+    return path
+
+
+def test_thresholds_that_disagree_with_the_scores_are_refused(tmp_path):
+    """The issue's case: hand-edited thresholds used to be recomputed
+    silently from the scores."""
+
+    def halve(doc):
+        doc['thresholds'][1] /= 2
+
+    with pytest.raises(
+            CalibrationError,
+            match=r'"thresholds" do not follow from its "scores" '
+            r'\(landmark 2'):
+        LandmarkCalibration.load(_edited(tmp_path, halve))
+
+
+@pytest.mark.parametrize('field, value', [('score', 'radial'),
+                                          ('coverage', 0.9),
+                                          ('peak_fraction', 0.5),
+                                          ('record', dict(split='test'))])
+def test_any_other_edit_is_refused(tmp_path, field, value):
+    """The issue's case: a score changed from adaptive to radial was
+    accepted (radii 0.954 -> 0.289 mm). Other members: coverage (with its
+    thresholds kept), the spread's peak fraction, the record."""
+
+    def change(doc):
+        doc[field] = value
+        if field == 'coverage':  # keep the thresholds consistent
+            doc['thresholds'] = make().at_coverage(
+                value).to_dict()['thresholds']
+
+    with pytest.raises(CalibrationError, match='changed since it was written'):
+        LandmarkCalibration.load(_edited(tmp_path, change))
+
+
+def test_non_finite_numbers_are_refused(tmp_path):
+    path = tmp_path / 'cal.json'
+    make().save(str(path))
+    text = path.read_text().replace('"coverage": 0.95', '"coverage": NaN')
+    path.write_text(text)
+    with pytest.raises(CalibrationError, match='NaN is not a JSON number'):
+        LandmarkCalibration.load(str(path))
+
+
+def test_images_outside_the_calibrated_range_are_named(tmp_path):
+    cal = make()
+    cal.record['image_properties'] = dict(
+        pixel_spacing_mm=[0.1, 0.1],
+        width_px=[1935, 1935],
+        height_px=[2400, 2400])
+    assert cal.image_warning([0.1, 0.1], (2400, 1935)) is None
+    assert 'pixel_spacing_mm 0.1-0.1, this one has 0.3' in \
+        cal.image_warning([0.3, 0.3], (2400, 1935))
+    assert 'width_px 1935-1935, this one has 1000' in \
+        cal.image_warning([0.1, 0.1], (2400, 1000))
