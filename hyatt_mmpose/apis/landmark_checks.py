@@ -15,8 +15,10 @@ def landmark_flags(landmarks_px: np.ndarray, scores: np.ndarray,
 
     - ``'outside_image'``: the point lies outside the image's pixels (the
       model put it on the padding around the image);
-    - ``'no_peak'``: its heatmaps have no positive maximum, so the position
-      is where the decoder landed on a flat or negative map.
+    - ``'no_peak'``: its score is not positive: no heatmap level has a
+      peak for it, so its position is the decoder's no-peak marker
+      (mmpose's location -1, mapped to near the image's top-left corner;
+      see :meth:`BaseMultiLevelHeatmapHead.decode`), not a location.
 
     Args:
         landmarks_px (np.ndarray): ``(K, 2)`` ``(x, y)`` in image pixels.

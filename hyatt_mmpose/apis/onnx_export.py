@@ -6,7 +6,9 @@ The network's input is the image batch normalised as the config's
 data_preprocessor does; its outputs are the head's heatmaps, one per level.
 The export is checked against PyTorch with onnxruntime on a random batch,
 and the largest absolute difference printed. Use the file with
-``tools/predict.py CONFIG model.onnx IMAGES --backend onnxruntime``.
+``tools/predict.py CONFIG model.onnx IMAGES --backend onnxruntime``, which
+frames each image as PyTorch does (the whole image) and decodes the heatmaps
+with the head's own ``decode``: the graph holds no decoding of its own.
 """
 import argparse
 import io

@@ -8,6 +8,7 @@ from mmpose.registry import DATASETS
 from xtcocotools.coco import COCO
 
 from .converters import ConversionError, entry_errors, read_json
+from .framing import whole_image_bbox
 
 # The fields every entry of our COCO-style JSON needs; mmpose would skip an
 # instance without bbox or keypoints silently, or fail without the file name.
@@ -71,10 +72,14 @@ def check_coco_document(document, path: str) -> None:
 class LandmarkDataset(BaseCocoStyleDataset):
     """Anatomical landmarks in hyatt_mmpose's COCO-style format.
 
-    One instance per image, whose bbox is the whole image; keypoints in
-    original-image pixels; each image entry may carry ``pixel_spacing`` in mm
-    per pixel (a number, or ``[x, y]`` when anisotropic). Image paths are
-    relative to ``data_root`` / ``data_prefix['img']``.
+    One instance per image, framed by the whole image
+    (:func:`whole_image_bbox` of the entry's ``width`` and ``height``, as the
+    predictor frames a new image), whatever the annotation's ``bbox`` says:
+    the predictor has no bbox for a new radiograph, so a model trained or
+    tested on any other frame would be used on one it never saw. Keypoints
+    in original-image pixels; each image entry may carry ``pixel_spacing``
+    in mm per pixel (a number, or ``[x, y]`` when anisotropic). Image paths
+    are relative to ``data_root`` / ``data_prefix['img']``.
 
     Every sample's metainfo gets ``pixel_spacing`` (``[x, y]`` or None) and
     ``split``, so metrics report millimetres (and splits) without the user
@@ -134,6 +139,9 @@ class LandmarkDataset(BaseCocoStyleDataset):
             data_info = super().parse_data_info(raw_data_info)
         if data_info is None:
             return None
+        # mmpose clipped the bbox to (W - 1, H - 1): one frame for all
+        with entry_errors(where, 'numeric "width" and "height"; ' + FIX):
+            data_info['bbox'] = whole_image_bbox(img['width'], img['height'])
         num_keypoints = self._metainfo.get('num_keypoints')
         found = data_info['keypoints'].shape[1]
         if num_keypoints is not None and found != num_keypoints:
@@ -150,9 +158,24 @@ class LandmarkDataset(BaseCocoStyleDataset):
         return data_info
 
     def prepare_data(self, idx: int):
+        """The pipeline's sample, with ``pixel_spacing`` and ``split``.
+
+        Raises:
+            ConversionError: If the image read is not the ``width`` by
+                ``height`` its entry says (the frame is made from those).
+        """
         data = super().prepare_data(idx)
         sample = data.get('data_samples') if isinstance(data, dict) else None
         if sample is not None:
-            spacing = self.get_data_info(idx)['pixel_spacing']
-            sample.set_metainfo(dict(pixel_spacing=spacing, split=self.split))
+            info = self.get_data_info(idx)
+            read = sample.metainfo.get('ori_shape')
+            framed = info['bbox'][0, [3, 2]]
+            if read is not None and tuple(read) != tuple(framed):
+                raise ConversionError(
+                    f'{self.ann_file}, image id {info["img_id"]}: '
+                    f'{info["img_path"]} is {read[1]} x {read[0]} pixels, '
+                    f'its entry says {framed[1]:g} x {framed[0]:g} ("width" '
+                    f'x "height"); {FIX}')
+            sample.set_metainfo(
+                dict(pixel_spacing=info['pixel_spacing'], split=self.split))
         return data

@@ -1,6 +1,12 @@
+import json
+import os
+
 import cv2
 import numpy as np
 import pytest
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmpose.registry import DATASETS
 
 from hyatt_mmpose.apis import LandmarkPredictor
 from ..dicom_files import write_dicom
@@ -111,3 +117,77 @@ def test_spacing_per_image_is_explicit(tiny_checkpoint, synthetic_root):
         predictor.predict(paths * 2, pixel_spacing=[0.1, 0.1, 0.2, 0.2])
     with pytest.raises(ValueError, match='not both'):
         predictor.predict(paths, 0.1, pixel_spacings=[0.1, 0.1])
+
+
+def cropped_test_set(synthetic_root: str, out: str, height: int) -> str:
+    """The synthetic test set with every image cut to its top ``height``
+    rows (non-square), its annotation file saying so."""
+    with open(f'{synthetic_root}/annotations/test.json') as f:
+        document = json.load(f)
+    os.makedirs(f'{out}/images')
+    for entry in document['images']:
+        image = cv2.imread(f'{synthetic_root}/{entry["file_name"]}',
+                           cv2.IMREAD_GRAYSCALE)
+        cv2.imwrite(f'{out}/{entry["file_name"]}', image[:height])
+        entry['height'] = height
+    with open(f'{out}/test.json', 'w') as f:
+        json.dump(document, f)
+    return f'{out}/test.json'
+
+
+@pytest.mark.parametrize('height', [None, 72])
+def test_dataset_and_predictor_frame_an_image_alike(tiny_checkpoint,
+                                                    synthetic_root, tmp_path,
+                                                    height):
+    """Issue #23: tools/test.py (the config's test set through the dataset's
+    pipeline) framed an image by its bbox clipped to (W - 1, H - 1), the
+    predictor by [0, 0, W, H]; the same file's landmarks differed. Both now
+    frame the whole image: centre (W / 2, H / 2), scale the image's larger
+    side (the 64 x 64 input's aspect), the same landmarks. Other member: a
+    non-square image (96 x 72)."""
+    config, checkpoint = tiny_checkpoint
+    cfg = Config.fromfile(config)
+    dataset_cfg = cfg.test_dataloader.dataset
+    if height is not None:
+        dataset_cfg.update(
+            data_root=str(tmp_path),
+            ann_file=cropped_test_set(synthetic_root, str(tmp_path), height))
+    dataset = DATASETS.build(dataset_cfg)
+    predictor = LandmarkPredictor(cfg, checkpoint, batch_size=1)
+    for i in range(len(dataset)):
+        data = dataset[i]
+        h, w = data['data_samples'].ori_shape
+        assert (w, h) == (96, height or 96)
+        np.testing.assert_allclose(data['data_samples'].input_center,
+                                   [w / 2, h / 2])
+        np.testing.assert_allclose(data['data_samples'].input_scale,
+                                   [max(w, h)] * 2)
+        tested = predictor.model.test_step(pseudo_collate([data]))[0]
+        predicted = predictor.predict(tested.img_path)[0]
+        np.testing.assert_allclose(
+            tested.pred_instances.keypoints[0],
+            predicted['landmarks_px'],
+            atol=1e-4)
+
+
+def test_a_landmark_without_a_peak_is_flagged_at_its_marker(
+        tiny_checkpoint, synthetic_root):
+    """Landmark 0's heatmaps flat at -0.01 at every level: the decoder's
+    marker, input pixel (-1, -1), mapped to the image (the 96-pixel image
+    framed whole at a 64-pixel input: -1.5), not the mean of the levels'
+    markers (-2.33 input pixels, the old answer); its score is the levels'
+    maximum, and it is flagged."""
+    from hyatt_mmpose.apis.landmark_checks import NO_PEAK
+    config, checkpoint = tiny_checkpoint
+    predictor = LandmarkPredictor(config, checkpoint)
+    head = predictor.model.head
+    for level in (head.level_s4, head.level_s2, head.level_s1):
+        level[-1].weight.data[0] = 0
+        level[-1].bias.data[0] = -0.01
+    result = predictor.predict(f'{synthetic_root}/images/test_0000.png')[0]
+    np.testing.assert_allclose(result['landmarks_px'][0], [-1 * 96 / 64] * 2)
+    assert result['scores'][0] == pytest.approx(-0.01, abs=1e-6)
+    assert NO_PEAK in result['flags'][0]
+    peaked = result['scores'] > 0
+    assert peaked[1:].any()
+    assert not any(NO_PEAK in f for f, p in zip(result['flags'], peaked) if p)

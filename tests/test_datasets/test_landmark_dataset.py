@@ -1,6 +1,7 @@
 import json
 import re
 
+import cv2
 import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
@@ -169,3 +170,43 @@ def test_spacing_is_optional_where_unknown(tmp_path):
     assert load(
         tmp_path,
         SyntheticLandmarkDataset).get_data_info(0)['pixel_spacing'] is None
+
+
+def framed(tmp_path, bbox, image_size=(50, 40)):
+    """The sample of a 50 x 40 entry with ``bbox``, its image ``image_size``
+    (W, H), through a pipeline to a 64 x 64 input."""
+    doc = coco_document()
+    doc['annotations'][0]['bbox'] = bbox
+    (tmp_path / 'a.json').write_text(json.dumps(doc))
+    cv2.imwrite(str(tmp_path / '1.png'), np.zeros(image_size[::-1], np.uint8))
+    dataset = ISBI2015Dataset(
+        data_root=str(tmp_path),
+        ann_file='a.json',
+        data_prefix=dict(img=''),
+        pipeline=pipeline(),
+        test_mode=True)
+    return dataset[0]['data_samples']
+
+
+@pytest.mark.parametrize('bbox', [[0, 0, 50, 40], [5, 5, 20, 10]])
+def test_the_frame_is_the_whole_image_whatever_the_bbox(tmp_path, bbox):
+    """Issue #23: mmpose clips the converters' bbox [0, 0, W, H] to (W - 1,
+    H - 1), framing this 50 x 40 image by centre (24.5, 19.5) and scale 49,
+    the predictor by centre (25, 20) and scale 50; both now frame the whole
+    image. Other member: a smaller bbox in the file, a frame the predictor
+    could never reproduce, is replaced by the whole image too."""
+    sample = framed(tmp_path, bbox)
+    np.testing.assert_allclose(sample.input_center, [50 / 2, 40 / 2])
+    # the larger side: the 64 x 64 input's aspect ratio
+    np.testing.assert_allclose(sample.input_scale, [50, 50])
+
+
+def test_an_image_of_another_size_than_its_entry_is_refused(tmp_path):
+    """The frame is made from the entry's width and height: an image of
+    another size would be framed unlike the predictor frames it."""
+    with pytest.raises(
+            ValueError,
+            match=r'a\.json, image id 1: .*1\.png is 60 x 40 pixels, its '
+            r'entry says 50 x 40 \("width" x "height"\); write it with a '
+            'converter'):
+        framed(tmp_path, [0, 0, 50, 40], image_size=(60, 40))

@@ -10,6 +10,7 @@ from mmengine.dataset import pseudo_collate
 
 from hyatt_mmpose.apis import (HeatmapNetwork, LandmarkPredictor, onnx_export,
                                predict_files)
+from hyatt_mmpose.datasets.framing import whole_image_bbox
 
 
 @pytest.fixture(scope='module')
@@ -37,7 +38,7 @@ def test_heatmaps_and_landmarks_match_pytorch(exported, synthetic_root):
         torch_predictor.pipeline(
             dict(
                 img_path=p,
-                bbox=np.array([[0, 0, 96, 96]], np.float32),
+                bbox=whole_image_bbox(96, 96),
                 bbox_score=np.ones(1, np.float32))) for p in paths
     ])
     inputs = torch_predictor.model.data_preprocessor(data, False)['inputs']
@@ -111,3 +112,25 @@ def test_checkpoint_of_another_config_is_refused(synthetic_root, tmp_path):
             match=r'(?s)wider\.pth.*tiny\.py.*shape mismatches'):
         onnx_export.main([config, checkpoint, '--out', str(out)])
     assert not out.exists()
+
+
+def test_a_landmark_without_a_peak_is_decoded_alike_on_onnxruntime(
+        tiny_checkpoint, synthetic_root, tmp_path):
+    """The exported graph ends at the heatmaps; the predictor decodes them
+    with the head's own decode: landmark 0, flat at -0.01 at every level,
+    gets the same no-peak marker and flag on both backends."""
+    from hyatt_mmpose.apis.landmark_checks import NO_PEAK
+    config, checkpoint = tiny_checkpoint
+    torch_predictor = LandmarkPredictor(config, checkpoint)
+    head = torch_predictor.model.head
+    for level in (head.level_s4, head.level_s2, head.level_s1):
+        level[-1].weight.data[0] = 0
+        level[-1].bias.data[0] = -0.01
+    out = str(tmp_path / 'flat.onnx')
+    onnx_export.export_onnx(torch_predictor.model.eval(), (64, 64), out)
+    image = f'{synthetic_root}/images/test_0000.png'
+    a = torch_predictor.predict(image)[0]
+    b = LandmarkPredictor(config, out, backend='onnxruntime').predict(image)[0]
+    np.testing.assert_allclose(b['landmarks_px'][0], a['landmarks_px'][0])
+    np.testing.assert_allclose(b['landmarks_px'][0], [-1 * 96 / 64] * 2)
+    assert NO_PEAK in a['flags'][0] and NO_PEAK in b['flags'][0]

@@ -11,6 +11,11 @@ from mmpose.utils.typing import (ConfigType, InstanceList, OptConfigType,
                                  OptSampleList, Predictions)
 from torch import Tensor
 
+#: Position, in input pixels, of a landmark whose heatmap has a positive
+#: maximum at no level: mmpose's codecs' location of a heatmap without a
+#: peak (-1), on both axes.
+NO_PEAK_POSITION = -1.
+
 
 class BaseMultiLevelHeatmapHead(BaseHead):
     """Heatmaps at several strides, each with its own codec and loss term:
@@ -22,9 +27,9 @@ class BaseMultiLevelHeatmapHead(BaseHead):
     Training adds one loss term per level, ``loss_kpt_s{stride}`` times its
     weight, against the targets of ``GenerateTarget(encoder=[...],
     multilevel=True)`` given in the same order. Prediction decodes every level
-    with its codec and averages the coordinates (``combine='mean'``, as
-    released) or keeps the level with the smallest stride
-    (``combine='finest'``).
+    with its codec and averages the coordinates of the levels that have a
+    peak (``combine='mean'``, as released) or keeps the level with the
+    smallest stride (``combine='finest'``); see :meth:`decode`.
 
     Args:
         strides (Sequence[int]): Stride of each level, in output order.
@@ -149,10 +154,30 @@ class BaseMultiLevelHeatmapHead(BaseHead):
                 for h, hf, stride in zip(levels, levels_flip, self.strides)]
 
     def decode(self, levels: List[Tensor]) -> InstanceList:
-        """Decodes each level with its codec and combines the coordinates.
+        """Decodes each level with its codec and combines, landmark by
+        landmark, the levels that have a peak.
 
-        Returns one ``InstanceData`` per image with ``keypoints`` (1, K, 2)
-        in input-image pixels and ``keypoint_scores`` (1, K).
+        A level has a peak for a landmark where the maximum of its heatmap is
+        positive; mmpose's codecs mark the others with location -1 and that
+        maximum (<= 0) as score. A level without a peak never moves a
+        landmark: its position is the mean of the coordinates of its levels
+        with a peak (``combine='mean'``; only the finest level with
+        ``'finest'``) and its score the mean of their maxima. A landmark
+        with a peak at none of them gets :data:`NO_PEAK_POSITION` on both
+        axes and the largest of their maxima (<= 0) as score, which
+        :func:`hyatt_mmpose.apis.landmark_flags` flags ``'no_peak'``.
+
+        Args:
+            levels (list[Tensor]): ``(N, K, H_i, W_i)`` heatmaps per level,
+                in ``strides`` order.
+
+        Returns:
+            list[InstanceData]: One per image, with ``keypoints``
+            ``(1, K, 2)`` in input-image pixels and ``keypoint_scores``
+            ``(1, K)``.
+
+        Raises:
+            RuntimeError: If the head was built without ``decoder`` codecs.
         """
         if not self.decoders:
             raise RuntimeError(f'{type(self).__name__} needs `decoder` '
@@ -160,13 +185,25 @@ class BaseMultiLevelHeatmapHead(BaseHead):
         pairs = list(zip(levels, self.decoders))
         if self.combine == 'finest':
             pairs = [pairs[self.finest_level]]
-        per_level = []
+        coords, maxima = [], []
         for heatmaps, codec in pairs:
             decoded = [codec.decode(h) for h in to_numpy(heatmaps)]
-            per_level.append((np.stack([k for k, _ in decoded]),
-                              np.stack([s for _, s in decoded])))
-        keypoints = np.mean([k for k, _ in per_level], axis=0)
-        scores = np.mean([s for _, s in per_level], axis=0)
+            coords.append(np.stack([k for k, _ in decoded]))
+            maxima.append(np.stack([s for _, s in decoded]))
+        # (L, N, 1, K, 2) and (L, N, 1, K)
+        coords, maxima = np.stack(coords), np.stack(maxima)
+        peaked = maxima > 0
+        count = peaked.sum(axis=0)
+        found = count > 0
+        # a codec may refine a no-peak marker (UDP): zero it, not trust it
+        keypoints = np.where(peaked[..., None], coords, 0).sum(axis=0)
+        keypoints = np.where(found[..., None],
+                             keypoints / np.maximum(count, 1)[..., None],
+                             NO_PEAK_POSITION)
+        scores = np.where(
+            found,
+            np.where(peaked, maxima, 0).sum(axis=0) / np.maximum(count, 1),
+            maxima.max(axis=0))
         return [
             InstanceData(keypoints=k, keypoint_scores=s)
             for k, s in zip(keypoints, scores)
