@@ -32,6 +32,28 @@ def best_epochs(work_dir) -> list:
         for name in files(work_dir) if name.startswith('best_'))
 
 
+def run_log(work_dir) -> str:
+    """The log of the latest run in ``work_dir`` (a copied work dir holds
+    the original's too)."""
+    return open(sorted(glob.glob(osp.join(str(work_dir), '*',
+                                          '*.log')))[-1]).read()
+
+
+def check_log_is_true(work_dir) -> tuple:
+    """Asserts that each best checkpoint the latest run's log says it
+    removed is gone, and each it says it did not remove is there.
+
+    Returns:
+        tuple: The paths it says it removed, and those it did not remove.
+    """
+    log = run_log(work_dir)
+    removed = re.findall(r'The previous best checkpoint (\S+) is removed', log)
+    kept = re.findall(r'Not removing (\S+)', log)
+    assert not [p for p in removed if osp.exists(p)]
+    assert all(osp.exists(p) for p in kept)
+    return removed, kept
+
+
 def train(synthetic_root, work_dir, max_epochs, hook, resume=False):
     cfg = tiny_config(synthetic_root, str(work_dir), max_epochs)
     cfg.default_hooks.checkpoint.type = hook
@@ -62,7 +84,9 @@ def test_every_config_uses_the_hook():
 def test_resumed_copy_keeps_the_originals_best(hook, keeps, original,
                                                synthetic_root, tmp_path):
     """mmengine's own hook shows the failure: the copy removes the
-    original's best checkpoint when it saves a new one."""
+    original's best checkpoint when it saves a new one. The log says what
+    happened: before, it said 'Not removing' the original's best, then
+    that this same file 'is removed'."""
     before = files(original)
     copy = tmp_path / 'copy'
     shutil.copytree(original, copy)
@@ -71,9 +95,12 @@ def test_resumed_copy_keeps_the_originals_best(hook, keeps, original,
     # previous one.
     assert max(best_epochs(copy)) > 2
     assert (files(original) == before) == keeps
+    _, kept = check_log_is_true(copy)
     if keeps:
         # The copy's own stale copy of the old best stays too.
         assert set(before) <= set(files(copy))
+        (best, ) = [n for n in before if n.startswith('best_')]
+        assert kept == [str(original / best)]
 
 
 @pytest.mark.parametrize('hook, keeps', [('WorkDirCheckpointHook', True),
@@ -104,6 +131,7 @@ def test_resume_other_checkpoint_into_new_work_dir(hook, keeps, original,
         if (new / n).exists() and (new / n).read_text() == t
     }
     assert (files(original) == before and kept == set(foreign)) == keeps
+    check_log_is_true(new)
 
 
 def test_resume_in_place_still_removes_old_checkpoints(synthetic_root,
@@ -117,3 +145,5 @@ def test_resume_in_place_still_removes_old_checkpoints(synthetic_root,
     assert {'epoch_3.pth', 'epoch_4.pth'} <= set(names)
     assert 'epoch_1.pth' not in names and 'epoch_2.pth' not in names
     assert len(best_epochs(work)) == 1
+    removed, kept = check_log_is_true(work)
+    assert removed and not kept

@@ -1,5 +1,6 @@
 """A checkpoint hook that never removes files outside its own directory."""
 import os.path as osp
+from typing import Optional
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
@@ -21,42 +22,6 @@ def _same_dir(a: str, b: str) -> bool:
     return osp.realpath(a) == osp.realpath(b)
 
 
-class _OwnDirOnly:
-    """A file backend whose ``remove`` and ``rmtree`` act only on the
-    entries of one directory; everything else passes through.
-
-    Args:
-        backend: mmengine's file backend (or file client).
-        hook (WorkDirCheckpointHook): Its ``out_dir`` is the directory,
-            read at each removal.
-        logger: Where refusals are logged.
-    """
-
-    def __init__(self, backend, hook, logger):
-        self._backend, self._hook, self._logger = backend, hook, logger
-
-    def __getattr__(self, name):
-        return getattr(self._backend, name)
-
-    def _owns(self, path: str) -> bool:
-        path = str(path)
-        if _same_dir(_local_dir(path), str(self._hook.out_dir)):
-            return True
-        self._logger.warning(
-            f'Not removing {path}: it is outside this run\'s checkpoint '
-            f'directory {self._hook.out_dir} (a checkpoint resumed from '
-            'another work dir names the files of that run).')
-        return False
-
-    def remove(self, path) -> None:
-        if self._owns(path):
-            self._backend.remove(path)
-
-    def rmtree(self, path) -> None:
-        if self._owns(path):
-            self._backend.rmtree(path)
-
-
 @HOOKS.register_module()
 class WorkDirCheckpointHook(CheckpointHook):
     """mmengine's ``CheckpointHook`` that removes only its own run's files.
@@ -68,9 +33,10 @@ class WorkDirCheckpointHook(CheckpointHook):
     the other run, so mmengine would remove that run's best checkpoint and,
     in ``NEW``, files named like that run's checkpoints. This hook:
 
-    - removes files only directly in its own checkpoint directory
-      (``out_dir``, by default the work dir), and logs a warning for any
-      other path;
+    - forgets a resumed best checkpoint outside its own checkpoint
+      directory (``out_dir``, by default the work dir), with a warning that
+      it will be kept, so that mmengine neither removes it when it saves a
+      better one nor logs that it did;
     - forgets the checkpoint ids of a run resumed from another directory
       (where the resumed state's last checkpoint was saved), so that
       ``max_keep_ckpts`` removes only checkpoints saved into this
@@ -90,8 +56,9 @@ class WorkDirCheckpointHook(CheckpointHook):
                         osp.basename(runner.work_dir.rstrip(osp.sep)))
 
     def before_train(self, runner) -> None:
-        """Drops another directory's checkpoint ids, then sets up as
-        ``CheckpointHook`` does, with removals kept to ``out_dir``.
+        """Drops another directory's checkpoint ids, sets up as
+        ``CheckpointHook`` does, then forgets another directory's best
+        checkpoints.
 
         Args:
             runner (Runner): The runner, after it loaded or resumed.
@@ -107,4 +74,29 @@ class WorkDirCheckpointHook(CheckpointHook):
                     'its checkpoints (or copies of them here).')
             hub.update_info('keep_ckpt_ids', [])
         super().before_train(runner)
-        self.file_backend = _OwnDirOnly(self.file_backend, self, runner.logger)
+        # mmengine removes the best checkpoint it holds when it saves a
+        # better one, and logs the removal
+        if self.save_best is None:
+            return
+        if len(self.key_indicators) == 1:
+            self.best_ckpt_path = self._own_best(runner,
+                                                 self.key_indicators[0],
+                                                 self.best_ckpt_path)
+        else:
+            for key, path in self.best_ckpt_path_dict.items():
+                self.best_ckpt_path_dict[key] = self._own_best(
+                    runner, key, path)
+
+    def _own_best(self, runner, key: str,
+                  path: Optional[str]) -> Optional[str]:
+        """``path``, or None (with a warning) where it is outside
+        ``out_dir``."""
+        if path is None or _same_dir(_local_dir(path), self.out_dir):
+            return path
+        if is_main_process():
+            runner.logger.warning(
+                f'Not removing {path} when a better {key} checkpoint is '
+                'saved: it is outside this run\'s checkpoint directory '
+                f'{self.out_dir} (the resumed checkpoint names the files of '
+                'the run that saved it).')
+        return None
