@@ -280,9 +280,11 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
 
     start = time.time()
     scored = predict_split(base, adapt)
-    offsets = SiteOffsets.estimate(scored['pred_px'], scored['gt_px'],
-                                   scored['spacing'], base.names, args.alpha,
-                                   record)
+    # a landmark the model found no peak for says nothing of the site's
+    # systematic offset: left out as if not annotated
+    gt_px = np.where(scored['no_peak'][..., None], np.nan, scored['gt_px'])
+    offsets = SiteOffsets.estimate(scored['pred_px'], gt_px, scored['spacing'],
+                                   base.names, args.alpha, record)
     offsets.save(outputs['site_offsets.json'])
     minutes['offsets'] = (time.time() - start) / 60
     results = dict(before={}, offsets={}, record=record, minutes=minutes)

@@ -13,6 +13,7 @@ from mmpose.registry import DATASETS
 from ..datasets.converters import read_json
 from ..datasets.image_identity import image_fingerprint, image_sha256
 from ..evaluation.functional import landmark_errors
+from .landmark_checks import NO_PEAK
 from .landmark_predictor import LandmarkPredictor
 
 
@@ -85,7 +86,9 @@ def predict_split(predictor: LandmarkPredictor,
 
     Returns:
         dict: ``errors_mm`` ``(n, K)`` (NaN where not annotated),
-        ``pred_px`` and ``gt_px`` ``(n, K, 2)``, ``spacing`` ``(n, 2)``;
+        ``pred_px`` and ``gt_px`` ``(n, K, 2)``, ``spacing`` ``(n, 2)``,
+        ``no_peak`` ``(n, K)`` (landmarks flagged ``'no_peak'``, whose error
+        is that of the head's marker);
         ``spreads_mm`` ``(n, K)`` when the predictor reports spreads, and
         ``radius_mm`` ``(n, K)`` with a calibration.
 
@@ -108,6 +111,8 @@ def predict_split(predictor: LandmarkPredictor,
                             r['pixel_spacing'])
             for r, i in zip(results, infos)
         ]))
+    out['no_peak'] = np.stack([[NO_PEAK in f for f in r['flags']]
+                               for r in results])
     if predictor.with_spread:
         out['spreads_mm'] = np.stack([r['spread_mm'] for r in results])
     if predictor.calibration is not None:

@@ -2,16 +2,19 @@ import csv
 
 import numpy as np
 import pytest
+from mmengine.logging import MMLogger
 
 from hyatt_mmpose.evaluation import RadialErrorMetric
 
 
-def sample(pred, gt, visible, spacing, img_id):
+def sample(pred, gt, visible, spacing, img_id, scores=None):
+    scores = np.ones(len(pred)) if scores is None else scores
     return dict(
         img_id=img_id,
         img_path=f'{img_id}.png',
         pixel_spacing=spacing,
-        pred_instances=dict(keypoints=pred[None]),
+        pred_instances=dict(
+            keypoints=pred[None], keypoint_scores=scores[None]),
         gt_instances=dict(keypoints=gt[None], keypoints_visible=visible[None]))
 
 
@@ -129,3 +132,25 @@ def test_each_split_is_reported_when_there_are_several():
     for key, value in alone.items():
         assert got[f'test2/{key}'] == pytest.approx(value)
     assert 'test1/MRE' in got and 'MRE' in got
+
+
+def test_landmarks_without_a_peak_are_counted_and_named(monkeypatch):
+    """A landmark the head found no peak for (score <= 0) is scored at its
+    marker and counted in ``no_peak``; one not annotated is not counted."""
+    gt = np.full((5, 2), 50.0)
+    pred = gt + 1.0
+    pred[[1, 3]] = -1.0  # the head's marker
+    scores = np.array([0.9, 0.0, 0.8, -0.01, 0.7])
+    visible = np.array([1., 1., 1., 0., 1.])
+    warned = []
+    logger = MMLogger.get_current_instance()
+    monkeypatch.setattr(logger, 'warning', warned.append)
+    metrics = evaluate(RadialErrorMetric(),
+                       [sample(pred, gt, visible, 0.1, 0, scores)])
+    assert metrics['no_peak'] == 1
+    errors = [np.hypot(0.1, 0.1)] * 3 + [np.hypot(5.1, 5.1)]
+    assert metrics['MRE'] == pytest.approx(np.mean(errors))
+    assert 'lm1 of 0.png' in warned[0] and 'lm3' not in warned[0]
+    clean = evaluate(RadialErrorMetric(),
+                     [sample(gt + 1.0, gt, visible, 0.1, 0)])
+    assert 'no_peak' not in clean

@@ -24,7 +24,9 @@ class RadialErrorMetric(BaseMetric):
     landmark errors) and ``SDR_{t}mm`` for each threshold ``t``: the share,
     in %, of landmarks with error <= t. If any image has no spacing (and no
     ``reference_distance`` is given), every figure is in pixels and the keys
-    say so: ``MRE_px``, ``MRE_std_px``, ``SDR_{t}px``.
+    say so: ``MRE_px``, ``MRE_std_px``, ``SDR_{t}px``. Annotated landmarks
+    whose prediction had no heatmap peak (score <= 0) are scored at the
+    head's no-peak marker, counted in ``no_peak`` and named in a warning.
 
     Args:
         thresholds (Sequence[float]): SDR thresholds, in mm (or px).
@@ -64,6 +66,9 @@ class RadialErrorMetric(BaseMetric):
                     img_id=sample.get('img_id'),
                     img_path=sample.get('img_path'),
                     pred=np.asarray(sample['pred_instances']['keypoints'])[0],
+                    # none for annotators' points (inter-observer scoring)
+                    scores=_first(
+                        sample['pred_instances'].get('keypoint_scores')),
                     gt=np.asarray(gt['keypoints'])[0],
                     visible=np.asarray(gt['keypoints_visible'])[0] > 0,
                     spacing=sample.get('pixel_spacing'),
@@ -103,6 +108,20 @@ class RadialErrorMetric(BaseMetric):
             logger.warning(f'{missing} of {len(results)} images have no '
                            'pixel_spacing: radial errors are in pixels')
         metrics = mre_sdr(errors, self.thresholds, unit)
+        no_peak = [(r['img_path'], k) for r, e in zip(results, errors)
+                   if r['scores'] is not None
+                   for k in np.flatnonzero(~(r['scores'] > 0) & ~np.isnan(e))]
+        if no_peak:
+            # scored where the head put them (its no-peak marker), so they
+            # count as failures; said, so that they are not taken for
+            # ordinary errors
+            names = (self.dataset_meta or {}).get('keypoint_id2name', {})
+            metrics['no_peak'] = len(no_peak)
+            logger.warning(
+                f'{len(no_peak)} annotated landmark(s) without a heatmap '
+                'peak, scored at the no-peak marker, e.g. ' +
+                ', '.join(f'{names.get(k, k)} of {path}'
+                          for path, k in no_peak[:3]))
         logger.info('\n' + self._landmark_table(errors, unit))
         return metrics
 
@@ -131,3 +150,8 @@ class RadialErrorMetric(BaseMetric):
                 cells = ['' if np.isnan(e) else f'{e:.4f}' for e in err]
                 writer.writerow(
                     [r['img_id'], r['img_path'], r['split'], unit] + cells)
+
+
+def _first(values) -> Optional[np.ndarray]:
+    """The first instance's values, or None."""
+    return None if values is None else np.asarray(values)[0]
