@@ -8,12 +8,13 @@ import sys
 
 from hyatt_mmpose.apis.calibrating import main
 from hyatt_mmpose.calibration import CalibrationError
-from hyatt_mmpose.utils import CheckpointMismatchError, relaunch_with_tcmalloc
+from hyatt_mmpose.utils import (CheckpointMismatchError, OutputLockedError,
+                                relaunch_with_tcmalloc)
 
 if __name__ == '__main__':
     relaunch_with_tcmalloc()
     try:
         main()
     except (CheckpointMismatchError, CalibrationError, FileExistsError,
-            FileNotFoundError, ValueError) as err:
+            FileNotFoundError, OutputLockedError, ValueError) as err:
         sys.exit(f'error: {err}')

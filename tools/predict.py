@@ -4,14 +4,16 @@
         --out-dir predictions --spacing 0.1
 
 See ``--help``, and :mod:`hyatt_mmpose.apis.predict_files`, which does it.
+Exit status: 0 done, 1 done but some files could not be read, 2 refused
+before anything was written (the message says why).
 """
 import sys
 
-from hyatt_mmpose.apis.predict_files import main
-from hyatt_mmpose.utils import CheckpointMismatchError
+from hyatt_mmpose.apis.predict_files import REFUSALS, main
 
 if __name__ == '__main__':
     try:
         sys.exit(main())
-    except CheckpointMismatchError as err:  # the message says it all
-        sys.exit(f'error: {err}')
+    except REFUSALS as err:  # the message says it all
+        print(f'error: {err}', file=sys.stderr)
+        sys.exit(2)

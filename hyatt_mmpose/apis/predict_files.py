@@ -3,49 +3,57 @@
     python tools/predict.py CONFIG CKPT images/ more/*.png one.jpg \\
         --out-dir predictions --spacing 0.1
 
-Reads PNG, JPEG, BMP, TIFF (8 or 16 bit) and DICOM (with or without the
-.dcm extension; spacing from its PixelSpacing, else ImagerPixelSpacing
-corrected by EstimatedRadiographicMagnificationFactor; the JSON says which
-tags). For each image it writes ``<name>.json`` (landmarks in pixels, and in
-mm where the spacing is known; names; peak scores; flags on landmarks not to
-be trusted) and ``<name>_overlay.png`` (numbered landmarks, names in a
-legend), and for the run ``landmarks.csv``. Outputs keep the images' folders
-relative to their common folder, so equal names never overwrite each other
-(``ceph.png`` beside ``ceph.jpg`` become ``ceph_png`` and ``ceph_jpg``).
-Models whose landmarks include the ISBI 2015 ones also get the eight
-cephalometric measurements and their classes, and with ``--draw-planes``
-the planes they use on the overlay. With ``--calibration`` (a file of
-tools/calibrate.py) each landmark gets its conformal radius in mm and px,
-drawn as a circle, ``--max-radius`` flags those above it, and each
+Reads PNG, JPEG, BMP, TIFF (8 or 16 bit) and DICOM (with or without the .dcm
+extension; spacing from its PixelSpacing, else ImagerPixelSpacing corrected
+by EstimatedRadiographicMagnificationFactor; the JSON says which tags). For
+each image it writes ``<name>.json`` (landmarks in pixels, and in mm where
+the spacing is known; names; peak scores; flags on landmarks not to be
+trusted) and ``<name>_overlay.png`` (numbered landmarks, names in a legend),
+and for the run ``landmarks.csv`` (UTF-8 with a byte-order mark; text cells
+that a spreadsheet would run as a formula get a leading ``'``). Outputs keep
+the images' folders relative to their common folder, so equal names never
+overwrite each other (``ceph.png`` beside ``ceph.jpg`` become ``ceph_png``
+and ``ceph_jpg``). Models whose landmarks include the ISBI 2015 ones also
+get the eight cephalometric measurements and their classes, and with
+``--draw-planes`` the planes they use on the overlay. With ``--calibration``
+(a file of tools/calibrate.py) each landmark gets its conformal radius in mm
+and px, drawn as a circle, ``--max-radius`` flags those above it, and each
 measurement an interval and the set of classes it reaches. With
 ``--site-offsets`` (a file of tools/adapt.py) every landmark is shifted by
-its site's offset first. A file that
-cannot be read does not stop the run: it is listed at the end and the exit
-status is 1; files of a folder that are not images, and spacing tags that
-cannot be used, are listed too.
+its site's offset first. A file that cannot be read does not stop the run:
+it is listed at the end and the exit status is 1; files of a folder that are
+not images, and spacing tags that cannot be used, are listed too. Outputs of
+an earlier run are not replaced without ``--overwrite``, and a folder that
+another run is writing to is refused.
 """
 import argparse
-import csv
 import glob
 import json
 import os
 import os.path as osp
 import sys
-from typing import IO, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
 from mmengine.utils import ProgressBar
 
+from ..adaptation import SiteOffsetsError
 from ..analysis import classify, landmark_indices, measure
-from ..calibration import measurement_sets
+from ..calibration import CalibrationError, measurement_sets
 from ..datasets.image_io import is_dicom, read_radiograph
-from ..utils.atomic_write import atomic_write
+from ..utils import (CheckpointMismatchError, OutputLockedError, atomic_write,
+                     check_outputs_free, output_lock, write_spreadsheet_csv)
 from ..visualization import add_legend, draw_landmarks, draw_planes
 from .landmark_checks import LARGE_RADIUS
 from .landmark_predictor import LandmarkPredictor
 
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm')
+TABLE = 'landmarks.csv'
+# a user's mistake, found before anything is written: tools/predict.py
+# prints these as "error: <message>"
+REFUSALS = (CalibrationError, CheckpointMismatchError, FileExistsError,
+            FileNotFoundError, OutputLockedError, SiteOffsetsError)
 
 
 def expand_inputs(inputs: Sequence[str]) -> Tuple[List[str], List[str]]:
@@ -109,6 +117,12 @@ def output_names(paths: Sequence[str]) -> Dict[str, str]:
         taken.add(candidate)
         unique.append(candidate)
     return dict(zip(paths, unique))
+
+
+def finite_or_none(value: float) -> Optional[float]:
+    """A number for JSON, which has no NaN or infinity: None (null) for
+    those, the value as a float otherwise."""
+    return float(value) if np.isfinite(value) else None
 
 
 def cephalometry(
@@ -178,13 +192,15 @@ def save_result(result: dict,
         spacing_source=result.get('spacing_source'),
         warnings=list(result.get('warnings') or []),
         landmarks=[
+            # a position that is not a number is unknown (it is flagged
+            # outside_image): null, where JSON would get an invalid NaN
             dict(
                 name=n,
-                x_px=float(px[0]),
-                y_px=float(px[1]),
-                x_mm=None if mm is None else float(mm[0]),
-                y_mm=None if mm is None else float(mm[1]),
-                score=float(score),
+                x_px=finite_or_none(px[0]),
+                y_px=finite_or_none(px[1]),
+                x_mm=None if mm is None else finite_or_none(mm[0]),
+                y_mm=None if mm is None else finite_or_none(mm[1]),
+                score=finite_or_none(score),
                 flags=list(flag))
             for n, px, mm, score, flag in zip(
                 result['names'], result['landmarks_px'], result['landmarks_mm']
@@ -207,7 +223,7 @@ def save_result(result: dict,
     elif ceph is not None:
         record['cephalometry'] = ceph
     with atomic_write(osp.join(out_dir, f'{name}.json')) as f:
-        json.dump(record, f, indent=2)
+        json.dump(record, f, indent=2, allow_nan=False)
     if draw_ceph_planes:
         image = draw_planes(image, result['landmarks_px'], result['names'])
     notes = [', '.join(f).replace('_', ' ') for f in flags]
@@ -251,17 +267,76 @@ def save_result(result: dict,
     return row
 
 
-def write_csv(f: IO, rows: Sequence[dict]) -> None:
-    """Writes rows as CSV, the header the union of their keys in order.
+def write_csv(path: str, rows: Sequence[dict]) -> None:
+    """Writes rows as a CSV that spreadsheets open as written (see
+    :func:`write_spreadsheet_csv`), the header the union of their keys in
+    order.
 
     Args:
-        f (IO): An open text file (``newline=''``).
+        path (str): The file, written atomically.
         rows (Sequence[dict]): The rows.
     """
-    fields = list(dict.fromkeys(k for row in rows for k in row))
-    writer = csv.DictWriter(f, fields)
-    writer.writeheader()
-    writer.writerows(rows)
+    write_spreadsheet_csv(path,
+                          list(dict.fromkeys(k for row in rows for k in row)),
+                          rows)
+
+
+def predict_all(
+    predictor: LandmarkPredictor,
+    paths: Sequence[str],
+    names: Dict[str, str],
+    out_dir: str,
+    spacing: Union[float, Sequence[float], None] = None,
+    draw_ceph_planes: bool = False,
+    margins: Optional[Dict[str, float]] = None
+) -> Tuple[List[dict], List[str], List[str]]:
+    """Predicts the images and writes their outputs and ``landmarks.csv``.
+
+    Each file is read once; one that cannot be read is reported and costs
+    only itself.
+
+    Args:
+        predictor (LandmarkPredictor): The model (its ``batch_size`` images
+            are read and predicted at a time).
+        paths (Sequence[str]): The images.
+        names (dict): Image path -> its output path without extension (see
+            :func:`output_names`).
+        out_dir (str): The output folder.
+        spacing (float | Sequence[float], optional): mm per pixel for every
+            image, over the files' own.
+        draw_ceph_planes (bool): Draw the cephalometric planes too.
+        margins (dict, optional): Conformal margins of the measurements.
+
+    Returns:
+        tuple[list[dict], list[str], list[str]]: the rows of
+        ``landmarks.csv``, why each unreadable file failed, and the
+        predictions' warnings.
+    """
+    rows, failed, warned = [], [], []
+    progress = ProgressBar(len(paths)) if len(paths) > 1 else None
+    for start in range(0, len(paths), predictor.batch_size):
+        read = []
+        for path in paths[start:start + predictor.batch_size]:
+            try:
+                read.append((path, read_radiograph(path)))
+            except (OSError, ValueError) as err:
+                failed.append(str(err))
+                if progress:
+                    progress.update()
+        if not read:
+            continue
+        results = predictor.predict([r for _, r in read], spacing)
+        for (path, radiograph), result in zip(read, results):
+            result['image_path'] = path
+            warned += result['warnings']
+            rows.append(
+                save_result(result, radiograph.image, out_dir, names[path],
+                            draw_ceph_planes, margins))
+            if progress:
+                progress.update()
+    if rows:
+        write_csv(osp.join(out_dir, TABLE), rows)
+    return rows, failed, warned
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -277,6 +352,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     Raises:
         SystemExit: On bad arguments or when no image is found.
         CheckpointMismatchError: If the checkpoint does not fit the config.
+        CalibrationError: If ``--calibration`` cannot be used with it.
+        SiteOffsetsError: If ``--site-offsets`` cannot.
+        OutputLockedError: If another run is writing to ``--out-dir``.
+        FileExistsError: If an output exists, unless ``--overwrite``.
     """
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
@@ -317,6 +396,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         action='store_true',
         help='draw the cephalometric planes (SN, FH, palatal, mandibular, '
         'AB, facial) on the overlays')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help="replace an earlier run's outputs (its landmarks.csv, and the "
+        'JSON and overlays of the same images)')
     args = parser.parse_args(argv)
     if args.spacing is not None:
         if len(args.spacing) > 2 or not all(v > 0 for v in args.spacing):
@@ -341,35 +425,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         site_offsets=args.site_offsets)
     margins = predictor.calibration.measurement_margins \
         if predictor.calibration else None
-    os.makedirs(args.out_dir, exist_ok=True)
-    rows, failed, warned = [], [], []
-    progress = ProgressBar(len(paths)) if len(paths) > 1 else None
-    for start in range(0, len(paths), args.batch_size):
-        # Each file is read once; a bad one is reported and costs only
-        # itself.
-        read = []
-        for path in paths[start:start + args.batch_size]:
-            try:
-                read.append((path, read_radiograph(path)))
-            except (OSError, ValueError) as err:
-                failed.append(str(err))
-                if progress:
-                    progress.update()
-        if not read:
-            continue
-        results = predictor.predict([r for _, r in read], args.spacing)
-        for (path, radiograph), result in zip(read, results):
-            result['image_path'] = path
-            warned += result['warnings']
-            rows.append(
-                save_result(result, radiograph.image, args.out_dir,
-                            names[path], args.draw_planes, margins))
-            if progress:
-                progress.update()
-    if rows:
-        with atomic_write(
-                osp.join(args.out_dir, 'landmarks.csv'), newline='') as f:
-            write_csv(f, rows)
+    table = osp.join(args.out_dir, TABLE)
+    # one run per folder: two would each write the table, one replacing
+    # the other's rows
+    with output_lock(table):
+        check_outputs_free([table] + [
+            osp.join(args.out_dir, f'{name}{suffix}')
+            for name in names.values() for suffix in ('.json', '_overlay.png')
+        ], args.overwrite)
+        rows, failed, warned = predict_all(predictor, paths, names,
+                                           args.out_dir, args.spacing,
+                                           args.draw_planes, margins)
     print(f'\n{len(rows)} of {len(paths)} images done; results in '
           f'{args.out_dir}')
     flagged = sum(1 for row in rows if row['flagged'])

@@ -4,15 +4,19 @@ from .distributed import leave_process_group, use_gloo_without_cuda
 from .file_hash import file_sha256
 from .input_size import input_size_of
 from .latest_checkpoint import latest_checkpoint
+from .output_lock import OutputLockedError, output_lock
 from .overwrite_guard import check_outputs_free
 from .safe_checkpoint import (SAFE_GLOBALS, UnsafeCheckpointError,
                               install_safe_checkpoint_loader, safe_torch_load)
+from .spreadsheet_csv import spreadsheet_cell, write_spreadsheet_csv
 from .strict_checkpoint import CheckpointMismatchError, load_checkpoint_strict
 
 __all__ = [
-    'SAFE_GLOBALS', 'CheckpointMismatchError', 'UnsafeCheckpointError',
-    'atomic_write', 'check_outputs_free', 'file_sha256', 'find_tcmalloc',
-    'input_size_of', 'install_safe_checkpoint_loader', 'latest_checkpoint',
-    'leave_process_group', 'load_checkpoint_strict', 'relaunch_with_tcmalloc',
-    'safe_torch_load', 'tcmalloc_environ', 'use_gloo_without_cuda'
+    'SAFE_GLOBALS', 'CheckpointMismatchError', 'OutputLockedError',
+    'UnsafeCheckpointError', 'atomic_write', 'check_outputs_free',
+    'file_sha256', 'find_tcmalloc', 'input_size_of',
+    'install_safe_checkpoint_loader', 'latest_checkpoint',
+    'leave_process_group', 'load_checkpoint_strict', 'output_lock',
+    'relaunch_with_tcmalloc', 'safe_torch_load', 'spreadsheet_cell',
+    'tcmalloc_environ', 'use_gloo_without_cuda', 'write_spreadsheet_csv'
 ]

@@ -62,8 +62,7 @@ def output_lock(path: str) -> Iterator[None]:
             os.close(fd)
             raise OutputLockedError(
                 f'{path} is being written by another run ({holder}, lock '
-                f'{lock}); wait for it to finish or write elsewhere'
-            ) from None
+                f'{lock}); wait for it to finish or write elsewhere') from None
         # The last holder removes the file as it releases it: a lock taken
         # on a removed file guards nothing, so take the new file's instead.
         try:

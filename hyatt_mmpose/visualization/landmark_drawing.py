@@ -33,7 +33,8 @@ def draw_landmarks(image: np.ndarray,
             for anisotropic pixels); infinite ones are not drawn.
 
     Returns:
-        np.ndarray: A BGR copy with the drawing, ``(H, W, 3)`` uint8.
+        np.ndarray: A BGR copy with the drawing, ``(H, W, 3)`` uint8;
+        predictions that are not finite (unknown) are not drawn.
     """
     canvas = image.copy()
     if canvas.ndim == 2:
@@ -45,6 +46,8 @@ def draw_landmarks(image: np.ndarray,
     thickness = max(1, int(round(scale)))
     font = 0.4 * max(scale, 0.5)
     for k, (x, y) in enumerate(np.asarray(pred, dtype=float)):
+        if not np.isfinite(x) or not np.isfinite(y):
+            continue  # nowhere to draw it; a legend still lists it
         p = (int(round(x)), int(round(y)))
         if gt is not None and np.all(np.isfinite(gt[k])):
             g = (int(round(gt[k][0])), int(round(gt[k][1])))
@@ -120,7 +123,7 @@ def draw_planes(image: np.ndarray, points: np.ndarray,
         image (np.ndarray): ``(H, W, 3)`` BGR image; not changed.
         points (np.ndarray): ``(K, 2)`` landmarks in pixels.
         names (Sequence[str]): Their names; planes whose landmarks are
-            missing are skipped.
+            missing or not finite are skipped.
 
     Returns:
         np.ndarray: A copy with the planes drawn.
@@ -134,6 +137,8 @@ def draw_planes(image: np.ndarray, points: np.ndarray,
             continue
         p = np.asarray(points[names.index(a)], dtype=float)
         q = np.asarray(points[names.index(b)], dtype=float)
+        if not np.all(np.isfinite([p, q])):
+            continue
         start, end = p - 0.15 * (q - p), q + 0.15 * (q - p)
         cv2.line(canvas, tuple(int(round(v)) for v in start),
                  tuple(int(round(v)) for v in end), PLANE_COLOUR, thickness,

@@ -7,11 +7,17 @@ import cv2
 import numpy as np
 import pytest
 
-from hyatt_mmpose.apis import predict_files
+from hyatt_mmpose.apis import landmark_flags, predict_files
 from hyatt_mmpose.datasets.metainfo import landmark_names
 from hyatt_mmpose.visualization import PLANES
 from hyatt_mmpose.visualization.landmark_drawing import PLANE_COLOUR
 from ..utils import shared_data
+
+
+def read_table(out) -> list:
+    """The rows of the run's landmarks.csv (UTF-8 with a byte-order mark)."""
+    with open(out / 'landmarks.csv', newline='', encoding='utf-8-sig') as f:
+        return list(csv.DictReader(f))
 
 
 def test_folder_run_finishes_good_files_and_lists_bad_ones(
@@ -31,7 +37,7 @@ def test_folder_run_finishes_good_files_and_lists_bad_ones(
         str(out), '--spacing', '0.5', '--batch-size', '2'
     ])
     assert status == 1
-    rows = list(csv.DictReader(open(out / 'landmarks.csv')))
+    rows = read_table(out)
     assert [osp.basename(r['image'])
             for r in rows] == ['test_0000.png', 'test_0001.png']
     record = json.load(open(out / 'test_0001.json'))
@@ -118,7 +124,7 @@ def test_equal_names_never_overwrite_each_other(tiny_checkpoint,
         assert record['image'].endswith(
             name.replace('_png', '.png').replace('_jpg', '.jpg').replace(
                 'IM0001', 'IM0001.dcm'))
-    rows = list(csv.DictReader(open(out / 'landmarks.csv')))
+    rows = read_table(out)
     assert len(rows) == 5
     printed = capsys.readouterr().out
     assert '5 of 5 images done' in printed
@@ -179,7 +185,7 @@ def test_landmarks_outside_the_image_are_flagged(tiny_checkpoint,
         lm['name'] for lm in record['landmarks']
         if 'outside_image' in lm['flags']
     ]
-    row, = csv.DictReader(open(out / 'landmarks.csv'))
+    row, = read_table(out)
     assert all(f'{name} (outside_image' in row['flagged'] for name in outside)
 
 
@@ -204,7 +210,7 @@ def test_spacing_on_the_command_line(tiny_checkpoint, synthetic_root,
     first = json.load(open(out / 'test_0001.json'))['landmarks'][0]
     assert first['x_mm'] == pytest.approx(first['x_px'] * 0.1)
     assert first['y_mm'] == pytest.approx(first['y_px'] * 0.2)
-    row, = csv.DictReader(open(out / 'landmarks.csv'))
+    row, = read_table(out)
     name = first['name']
     assert float(row[f'{name}_y_mm']) == pytest.approx(first['y_mm'])
     for bad in (['0.1', '0.2', '0.3'], ['-0.1']):
@@ -220,3 +226,69 @@ def test_output_names_never_collide():
     assert names['d/a.jpg'] == 'a_jpg' and names['d/b.png'] == 'b'
     assert names['d/IM1'] == 'IM1_noext' and names['d/IM1.dcm'] == 'IM1_dcm'
     assert {names['d/a.png'], names['d/a_png.bmp']} == {'a_png', 'a_png_2'}
+
+
+def test_the_table_opens_in_spreadsheets_as_written(tiny_checkpoint,
+                                                    synthetic_root, tmp_path,
+                                                    monkeypatch):
+    """Kind 6: without a byte-order mark Excel showed Müller_é as
+    MÃ¼ller_Ã©, and file names starting with =, +, - or @ were cells it
+    runs as formulas; numbers (negative ones too) must stay numbers."""
+    config, checkpoint = tiny_checkpoint
+    names = ['Müller_é.png', '=HYPERLINK(1).png', '+1.png', '-2.png', '@a.png']
+    for name in names:
+        shutil.copy(f'{synthetic_root}/images/test_0000.png', tmp_path / name)
+    # a glob in the current folder: the table holds the names as found
+    monkeypatch.chdir(tmp_path)
+    assert run(config, checkpoint, ['*.png'], 'out') == 0
+    assert (tmp_path / 'out' /
+            'landmarks.csv').read_bytes().startswith(b'\xef\xbb\xbf')
+    rows = read_table(tmp_path / 'out')
+    assert sorted(row['image'] for row in rows) == sorted([
+        'Müller_é.png', "'=HYPERLINK(1).png", "'+1.png", "'-2.png", "'@a.png"
+    ])
+    row = next(row for row in rows if row['image'] == "'-2.png")
+    record = json.load(open(tmp_path / 'out' / '-2.json'))
+    for lm in record['landmarks']:
+        assert float(row[f'{lm["name"]}_x']) == lm['x_px']
+    for column, cell in row.items():  # every other cell is a number
+        if column not in ('image', 'flagged') and cell:
+            float(cell)  # a quoted cell would raise
+
+
+def test_a_landmark_that_is_not_a_number_is_null_and_drawn_nowhere(
+        synthetic_root, tmp_path):
+    """Kind 3: a position or score that is not a number (e.g. offsets
+    holding NaN) went into the JSON as NaN, which is not JSON, and then the
+    overlay crashed. Second member: the score."""
+    names = landmark_names('synthetic')
+    points = np.full((len(names), 2), 40.)
+    points[1] = np.nan
+    scores = np.ones(len(names))
+    scores[2] = np.nan
+    result = dict(
+        image_path='x.png',
+        names=names,
+        landmarks_px=points,
+        landmarks_mm=points * 0.5,
+        scores=scores,
+        flags=landmark_flags(points, scores, (96, 96)),
+        pixel_spacing=np.array([0.5, 0.5]),
+        warnings=[])
+    image = cv2.imread(f'{synthetic_root}/images/test_0000.png')
+    row = predict_files.save_result(result, image, str(tmp_path), 'x')
+
+    def refuse(constant):
+        raise ValueError(f'{constant} is not JSON')
+
+    with open(tmp_path / 'x.json') as f:
+        record = json.loads(f.read(), parse_constant=refuse)
+    first, nan, no_score = record['landmarks'][:3]
+    assert first['x_px'] == 40. and first['x_mm'] == 20.
+    assert [nan[k] for k in ('x_px', 'y_px', 'x_mm', 'y_mm')] == [None] * 4
+    assert 'outside_image' in nan['flags']
+    assert no_score['score'] is None and no_score['x_px'] == 40.
+    assert 'no_peak' in no_score['flags']
+    assert row[f'{names[1]}_x'] is None  # an empty cell
+    overlay = cv2.imread(str(tmp_path / 'x_overlay.png'))
+    assert overlay.shape[0] == image.shape[0]
