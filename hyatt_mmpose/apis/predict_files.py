@@ -140,7 +140,9 @@ def cephalometry(
         also ``intervals`` (each ``dict(value, low, high, classes)``, see
         :func:`measurement_sets`); a string saying why not when a landmark
         they need is flagged; None for models without these landmarks or
-        images without spacing.
+        images without spacing. A measurement without a value (an angle at
+        landmarks that coincide) has value and class None, no interval,
+        and is named in ``note``.
     """
     try:
         used = landmark_indices(result['names'])
@@ -156,9 +158,18 @@ def cephalometry(
                 ', '.join(untrusted))
     values = measure(result['landmarks_px'], result['pixel_spacing'],
                      result['names'])
-    out = dict(values=values, classes=classify(values))
+    # NaN or infinity would be invalid JSON and have no class or interval
+    undefined = [m for m, v in values.items() if not np.isfinite(v)]
+    defined = {m: v for m, v in values.items() if m not in undefined}
+    classes = classify(defined)
+    out = dict(values=dict(values, **dict.fromkeys(undefined)))
+    out['classes'] = {m: classes.get(m) for m in values}
     if margins:
-        out['intervals'] = measurement_sets(values, margins)
+        kept = {m: v for m, v in margins.items() if m in defined}
+        out['intervals'] = measurement_sets(defined, kept)
+    if undefined:
+        out['note'] = (', '.join(undefined) +
+                       ': no value (the landmarks they use coincide)')
     return out
 
 
@@ -258,7 +269,7 @@ def save_result(result: dict,
         for m, v in ceph['values'].items():
             row[m] = v
             row[f'{m}_class'] = ceph['classes'][m]
-            if 'intervals' in ceph:
+            if m in ceph.get('intervals', {}):
                 interval = ceph['intervals'][m]
                 row[f'{m}_low'] = interval['low']
                 row[f'{m}_high'] = interval['high']

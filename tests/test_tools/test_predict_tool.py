@@ -14,6 +14,16 @@ from hyatt_mmpose.visualization.landmark_drawing import PLANE_COLOUR
 from ..utils import shared_data
 
 
+def strict_json(path) -> dict:
+    """The file as JSON, refusing NaN and Infinity (which are not JSON)."""
+
+    def refuse(constant):
+        raise ValueError(f'{path}: {constant} is not JSON')
+
+    with open(path) as f:
+        return json.loads(f.read(), parse_constant=refuse)
+
+
 def read_table(out) -> list:
     """The rows of the run's landmarks.csv (UTF-8 with a byte-order mark)."""
     with open(out / 'landmarks.csv', newline='', encoding='utf-8-sig') as f:
@@ -278,11 +288,7 @@ def test_a_landmark_that_is_not_a_number_is_null_and_drawn_nowhere(
     image = cv2.imread(f'{synthetic_root}/images/test_0000.png')
     row = predict_files.save_result(result, image, str(tmp_path), 'x')
 
-    def refuse(constant):
-        raise ValueError(f'{constant} is not JSON')
-
-    with open(tmp_path / 'x.json') as f:
-        record = json.loads(f.read(), parse_constant=refuse)
+    record = strict_json(tmp_path / 'x.json')
     first, nan, no_score = record['landmarks'][:3]
     assert first['x_px'] == 40. and first['x_mm'] == 20.
     assert [nan[k] for k in ('x_px', 'y_px', 'x_mm', 'y_mm')] == [None] * 4
@@ -292,3 +298,33 @@ def test_a_landmark_that_is_not_a_number_is_null_and_drawn_nowhere(
     assert row[f'{names[1]}_x'] is None  # an empty cell
     overlay = cv2.imread(str(tmp_path / 'x_overlay.png'))
     assert overlay.shape[0] == image.shape[0]
+
+
+@pytest.mark.filterwarnings('ignore:invalid value:RuntimeWarning')  # 0 / 0
+def test_a_measurement_without_a_value_is_null(tmp_path):
+    """Another member of the kind: sella and nasion predicted on one pixel
+    leave the angles at them undefined (NaN), which went into the JSON as
+    NaN, and with a calibration stopped the run (an 'empty interval')."""
+    names = landmark_names('isbi2015')
+    points = np.random.default_rng(0).uniform(10, 90, (len(names), 2))
+    points[names.index('nasion')] = points[names.index('sella')]
+    result = dict(
+        image_path='x.png',
+        names=names,
+        landmarks_px=points,
+        landmarks_mm=points * 0.1,
+        scores=np.ones(len(names)),
+        pixel_spacing=np.array([0.1, 0.1]),
+        warnings=[])
+    margins = dict.fromkeys(['SNA', 'SNB', 'ANB', 'FMA', 'FHI', 'MW'], 1.0)
+    image = np.zeros((100, 100, 3), np.uint8)
+    row = predict_files.save_result(result, image, str(tmp_path), 'x', True,
+                                    margins)
+    ceph = strict_json(tmp_path / 'x.json')['cephalometry']
+    undefined = {'SNA', 'SNB', 'ANB', 'FMA'}  # those of the line S-N
+    assert {m for m, v in ceph['values'].items() if v is None} == undefined
+    assert {m for m, c in ceph['classes'].items() if c is None} == undefined
+    assert set(ceph['intervals']) == {'FHI', 'MW'}
+    assert all(m in ceph['note'] for m in undefined)
+    assert row['SNA'] is None and row['SNA_class'] is None
+    assert row['FHI_low'] == pytest.approx(row['FHI'] - 1.0)
