@@ -35,7 +35,7 @@ PYEOF
 image=data/synthetic/images/test_0000.png
 echo "[demo] 4/4 landmarks on $image"
 "$PY" tools/predict.py "$CONFIG" "$best" "$image" --spacing 0.5 \
-    --out-dir "$WORK_DIR/predictions" > "$WORK_DIR/predict.log" 2>&1 \
+    --out-dir "$WORK_DIR/predictions" --overwrite > "$WORK_DIR/predict.log" 2>&1 \
     || { tail -n 20 "$WORK_DIR/predict.log"; exit 1; }
 echo "[demo] overlay: $WORK_DIR/predictions/test_0000_overlay.png"
 echo "[demo] landmarks: $WORK_DIR/predictions/test_0000.json"

@@ -19,6 +19,7 @@ from mmengine.config import Config
 from ..analysis import landmark_indices, measure
 from ..calibration import SCORES, LandmarkCalibration
 from ..utils.file_hash import file_sha256
+from ..utils.output_lock import output_lock
 from ..utils.overwrite_guard import check_outputs_free
 from .annotated_splits import (check_distinct, check_spacing, check_unseen,
                                image_digests, image_properties, offsets_images,
@@ -181,8 +182,6 @@ def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
     # a file given stands for itself, not for --split
     split = osp.splitext(osp.basename(args.ann_file))[0] \
         if args.ann_file else args.split
-    from ..utils.output_lock import output_lock
-
     # one run per output: two would each say 'written', one file lost
     with output_lock(out):
         check_outputs_free([out], args.overwrite)

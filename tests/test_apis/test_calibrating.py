@@ -130,7 +130,8 @@ def test_predict_tool_writes_radii(calibrated, synthetic_root, tmp_path):
     assert record['coverage'] == 0.5
     assert first['radius_px'] == [first['radius_mm'] / 0.5] * 2
     assert 'large_radius' in first['flags']
-    row = next(csv.DictReader(open(out / 'landmarks.csv')))
+    row = next(
+        csv.DictReader(open(out / 'landmarks.csv', encoding='utf-8-sig')))
     assert float(row['cranial_base_0_radius_mm']) == first['radius_mm']
     # the radii are drawn, in their own colour, only with a calibration
     plain = tmp_path / 'plain'

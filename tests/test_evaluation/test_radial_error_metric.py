@@ -108,7 +108,8 @@ def test_errors_csv_is_written(tmp_path):
     samples, truth = random_samples(rng, [np.array([0.1, 0.1])] * 3)
     path = tmp_path / 'out' / 'errors.csv'
     evaluate(RadialErrorMetric(errors_csv=str(path)), samples)
-    rows = list(csv.reader(open(path)))
+    assert path.read_bytes().startswith(b'\xef\xbb\xbf')  # Excel's UTF-8
+    rows = list(csv.reader(open(path, encoding='utf-8-sig')))
     assert rows[0] == ['img_id', 'img_path', 'split', 'unit'
                        ] + [f'lm{k}' for k in range(5)]
     assert len(rows) == 4

@@ -1,4 +1,3 @@
-import csv
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -6,7 +5,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
-from hyatt_mmpose.utils.atomic_write import atomic_write
+from hyatt_mmpose.utils.spreadsheet_csv import write_spreadsheet_csv
 from ..functional import landmark_errors, mre_sdr, reference_spacing
 from .per_split import compute_per_split
 
@@ -143,13 +142,13 @@ class RadialErrorMetric(BaseMetric):
     def _write_csv(self, results: list, errors: np.ndarray, unit: str):
         names = (self.dataset_meta or {}).get('keypoint_id2name', {})
         cols = [names.get(k, f'landmark_{k}') for k in range(errors.shape[1])]
-        with atomic_write(self.errors_csv, newline='') as f:
-            writer = csv.writer(f)
-            writer.writerow(['img_id', 'img_path', 'split', 'unit'] + cols)
-            for r, err in zip(results, errors):
-                cells = ['' if np.isnan(e) else f'{e:.4f}' for e in err]
-                writer.writerow(
-                    [r['img_id'], r['img_path'], r['split'], unit] + cells)
+        fields = ['img_id', 'img_path', 'split', 'unit'] + cols
+        write_spreadsheet_csv(self.errors_csv, fields, [
+            dict(
+                zip(fields, [r['img_id'], r['img_path'], r['split'], unit] +
+                    ['' if np.isnan(e) else f'{e:.4f}' for e in err]))
+            for r, err in zip(results, errors)
+        ])
 
 
 def _first(values) -> Optional[np.ndarray]:
