@@ -6,9 +6,16 @@
 
 See ``--help``, and :mod:`hyatt_mmpose.apis.training`, which does it.
 """
+import sys
+
 from hyatt_mmpose.apis.training import main
-from hyatt_mmpose.utils import relaunch_with_tcmalloc
+from hyatt_mmpose.utils import (CheckpointMismatchError, ResumeError,
+                                UnsafeCheckpointError, relaunch_with_tcmalloc)
 
 if __name__ == '__main__':
     relaunch_with_tcmalloc()
-    main()
+    try:
+        main()
+    except (CheckpointMismatchError, ResumeError,
+            UnsafeCheckpointError) as err:  # the message says it all
+        sys.exit(f'error: {err}')

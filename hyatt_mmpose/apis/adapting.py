@@ -114,6 +114,9 @@ def finetune_config(cfg: Config, checkpoint: str, ann_file: str, work_dir: str,
     ft.resume = False
     ft.train_dataloader.dataset.ann_file = osp.abspath(ann_file)
     ft.train_dataloader.sampler = dict(type='InfiniteSampler', shuffle=True)
+    # workers that end with this process (hyatt_mmpose.utils.worker_death)
+    ft.train_dataloader.setdefault('worker_init_fn',
+                                   dict(type='parent_bound_worker_init'))
     ft.train_cfg = dict(
         type='IterBasedTrainLoop', max_iters=iters, val_interval=iters + 1)
     ft.val_dataloader = ft.val_cfg = ft.val_evaluator = None

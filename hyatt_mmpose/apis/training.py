@@ -14,6 +14,8 @@ from mmengine.runner import Runner
 
 from ..utils.distributed import leave_process_group, use_gloo_without_cuda
 from ..utils.latest_checkpoint import latest_checkpoint
+from ..utils.resume_check import check_resume
+from ..utils.worker_death import end_workers_with_parent
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -108,10 +110,22 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     Args:
         argv (Sequence[str], optional): The arguments; default
             ``sys.argv[1:]``.
+
+    Raises:
+        ResumeError: The checkpoint to resume is missing, not a training
+            checkpoint, trained to the config's last epoch already, or
+            saved with another optimizer; before anything is written.
+        CheckpointMismatchError: The checkpoint to resume does not fit the
+            config's model; before anything is written.
     """
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
+    if cfg.resume and cfg.load_from:
+        # before the Runner, which makes the work dir and writes its log
+        # and a copy of the config there when it is built
+        check_resume(cfg, cfg.load_from, args.config)
     use_gloo_without_cuda(cfg)
+    end_workers_with_parent(cfg)
     runner = Runner.from_cfg(cfg)
     try:
         runner.train()

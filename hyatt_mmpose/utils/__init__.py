@@ -6,17 +6,21 @@ from .input_size import input_size_of
 from .latest_checkpoint import latest_checkpoint
 from .output_lock import OutputLockedError, output_lock
 from .overwrite_guard import check_outputs_free
+from .resume_check import ResumeError, check_resume
 from .safe_checkpoint import (SAFE_GLOBALS, UnsafeCheckpointError,
                               install_safe_checkpoint_loader, safe_torch_load)
 from .spreadsheet_csv import spreadsheet_cell, write_spreadsheet_csv
 from .strict_checkpoint import CheckpointMismatchError, load_checkpoint_strict
+from .worker_death import end_workers_with_parent, parent_bound_worker_init
 
 __all__ = [
     'SAFE_GLOBALS', 'CheckpointMismatchError', 'OutputLockedError',
-    'UnsafeCheckpointError', 'atomic_write', 'check_outputs_free',
+    'ResumeError', 'UnsafeCheckpointError', 'atomic_write',
+    'check_outputs_free', 'check_resume', 'end_workers_with_parent',
     'file_sha256', 'find_tcmalloc', 'input_size_of',
     'install_safe_checkpoint_loader', 'latest_checkpoint',
     'leave_process_group', 'load_checkpoint_strict', 'output_lock',
-    'relaunch_with_tcmalloc', 'safe_torch_load', 'spreadsheet_cell',
-    'tcmalloc_environ', 'use_gloo_without_cuda', 'write_spreadsheet_csv'
+    'parent_bound_worker_init', 'relaunch_with_tcmalloc', 'safe_torch_load',
+    'spreadsheet_cell', 'tcmalloc_environ', 'use_gloo_without_cuda',
+    'write_spreadsheet_csv'
 ]

@@ -42,10 +42,34 @@ def _converted(model: torch.nn.Module, state_dict: OrderedDict) -> dict:
     return converted
 
 
-def _mismatches(model: torch.nn.Module, state_dict: OrderedDict) -> str:
-    """What keeps ``state_dict`` from loading strictly, or ''."""
+def _unprefixed(state_dict: dict) -> OrderedDict:
+    """``state_dict`` without the ``module.`` prefix of weights saved from
+    a wrapped model (as mmengine drops it), keeping its metadata."""
+    metadata = getattr(state_dict, '_metadata', OrderedDict())
+    unprefixed = OrderedDict(
+        (re.sub(r'^module\.', '', k), v) for k, v in state_dict.items())
+    unprefixed._metadata = metadata
+    return unprefixed
+
+
+def weight_mismatches(model: torch.nn.Module, state_dict: dict) -> str:
+    """What keeps ``state_dict`` from loading strictly into ``model``.
+
+    A ``module.`` prefix is dropped, and the model's ``load_state_dict``
+    pre-hooks convert the key names they know, first.
+
+    Args:
+        model (torch.nn.Module): The model, not wrapped.
+        state_dict (dict): Weights, by name.
+
+    Returns:
+        str: '' where every key of the model is in ``state_dict`` with the
+        same shape, and no other key; else one indented block per kind of
+        mismatch (missing keys, unexpected keys, shape mismatches), each
+        listing up to 20 keys.
+    """
     expected = model.state_dict()
-    given = _converted(model, state_dict)
+    given = _converted(model, _unprefixed(state_dict))
     missing = [k for k in expected if k not in given]
     unexpected = [k for k in given if k not in expected]
     shapes = [
@@ -102,11 +126,8 @@ def load_checkpoint_strict(model: torch.nn.Module,
             f'Checkpoint "{filename}" holds no state_dict of weights (it '
             f'holds a {type(state_dict).__name__}); pass a checkpoint saved '
             f'by training {of_config}.')
-    metadata = getattr(state_dict, '_metadata', OrderedDict())
-    state_dict = OrderedDict(
-        (re.sub(r'^module\.', '', k), v) for k, v in state_dict.items())
-    state_dict._metadata = metadata
-    problems = _mismatches(model, state_dict)
+    state_dict = _unprefixed(state_dict)
+    problems = weight_mismatches(model, state_dict)
     if not problems:
         try:
             model.load_state_dict(state_dict, strict=True)

@@ -1,12 +1,16 @@
 """tools/train.py and tools/test.py as a user runs them."""
 import json
+import os
+import os.path as osp
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from hyatt_mmpose.apis import testing, training
-from ..utils import tiny_config
+from ..utils import REPO_ROOT, tiny_config
 
 
 @pytest.fixture(scope='module')
@@ -113,3 +117,33 @@ def test_checkpoint_of_another_config_is_refused_before_testing(trained):
     assert 'backbone.embeds.4.0.weight: (128, 64, 4, 4)' in str(err.value)
     # Refused before testing: no predictions dumped, no metrics.
     assert not dump.exists() and not out.exists()
+
+
+@pytest.mark.parametrize(
+    'options, says',
+    [(['train_cfg.max_epochs=1'], 'saved after epoch 1, and the config '
+      'trains to epoch 1'),
+     (['model.head.feat_channels=48', 'train_cfg.max_epochs=2'
+       ], 'its weights do not fit the model of config')])
+def test_resume_after_a_config_change_is_refused(trained, tmp_path, options,
+                                                 says):
+    """tools/train.py --resume after a config change: one line, no
+    traceback, nothing written. Before, a max_epochs not above the
+    checkpoint's epoch exited 0 having trained nothing, and a widened head
+    ended in a RuntimeError traceback at the first optimizer step."""
+    config, checkpoint, _ = trained
+    work = tmp_path / 'resumed'
+    done = subprocess.run(
+        [
+            sys.executable,
+            osp.join(REPO_ROOT, 'tools', 'train.py'), config, '--work-dir',
+            str(work), '--resume', checkpoint, '--cfg-options'
+        ] + options,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, OMP_NUM_THREADS='1'))
+    assert done.returncode == 1
+    assert 'Traceback' not in done.stderr
+    assert f'error: Checkpoint "{checkpoint}" ' in done.stderr
+    assert says in done.stderr
+    assert not work.exists()
