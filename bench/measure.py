@@ -119,7 +119,8 @@ def timing_environ(requested) -> tuple:
         :func:`glibc_environ`.
 
     Raises:
-        SystemExit: When tcmalloc is asked for and not found.
+        SystemExit: When tcmalloc is asked for and not found, or lies in a
+            folder that cannot be preloaded from (':' or ';' in its path).
     """
     from hyatt_mmpose.utils import find_tcmalloc, tcmalloc_environ
     from hyatt_mmpose.utils.allocator import chosen_allocator
@@ -131,7 +132,12 @@ def timing_environ(requested) -> tuple:
                              'setup installs it); or time with --allocator '
                              'system')
         return 'system', glibc_environ()
-    return 'tcmalloc', tcmalloc_environ(library, glibc_environ())
+    try:
+        return 'tcmalloc', tcmalloc_environ(library, glibc_environ())
+    except ValueError as err:  # a folder the loader cannot be given
+        if requested == 'tcmalloc':
+            raise SystemExit(f'--allocator tcmalloc: {err}') from err
+        return 'system', glibc_environ()
 
 
 def run_worker_parts(command_for, cwd=None, time_environ=None):

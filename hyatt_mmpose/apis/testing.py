@@ -14,6 +14,7 @@ from mmengine.runner import Runner
 from ..utils.atomic_write import atomic_write
 from ..utils.distributed import leave_process_group, use_gloo_without_cuda
 from ..utils.strict_checkpoint import load_checkpoint_strict
+from ..utils.worker_death import end_workers_with_parent
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -90,7 +91,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
         cfg.model.setdefault('test_cfg', {})['output_heatmaps'] = True
         cfg.test_evaluator.append(
             dict(type='ConformalCoverageMetric', calibration=args.calibration))
-    runner = Runner.from_cfg(cfg)
+    runner = Runner.from_cfg(end_workers_with_parent(cfg))
     # mmengine loads load_from non-strictly: refuse a checkpoint that does
     # not fit the config before testing (mmengine then loads it again).
     load_checkpoint_strict(runner.model, args.checkpoint, args.config)
