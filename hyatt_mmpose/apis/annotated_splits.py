@@ -3,6 +3,7 @@ scored against their ground truth (calibration, coverage plots and site
 adaptation share these)."""
 import os
 import os.path as osp
+import warnings
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -13,6 +14,7 @@ from mmpose.registry import DATASETS
 from ..datasets.converters import read_json
 from ..datasets.image_identity import image_fingerprint, image_sha256
 from ..evaluation.functional import landmark_errors
+from ..utils.safe_checkpoint import safe_torch_load
 from .landmark_checks import NO_PEAK
 from .landmark_predictor import LandmarkPredictor
 
@@ -120,55 +122,121 @@ def predict_split(predictor: LandmarkPredictor,
     return out
 
 
-def _loader_images(config: Config, cfg: Config, loader: str,
-                   which: str) -> Dict[str, str]:
-    """Pixel SHA-256 to annotation file, of one loader of ``config``, read
-    by ``cfg``'s val dataset class (a saved fine-tuning config has none).
+def _dataset_images(dataset: dict, cfg: Config, loader: str,
+                    which: str) -> Dict[str, str]:
+    """Pixel SHA-256 to annotation file, of a dataset config (through
+    ``ConcatDataset``'s ``datasets`` and wrappers' ``dataset``), read by
+    ``cfg``'s val dataset class (a saved fine-tuning config has none).
+
+    Args:
+        dataset (dict): The dataset's config.
+        cfg (Config): The config whose val dataset class reads the files.
+        loader (str): The data loader it belongs to, and ``which`` config
+            (for the messages).
+        which (str): See ``loader``.
+
+    Returns:
+        dict: Each image's pixel SHA-256 to its annotation file.
 
     Raises:
-        FileNotFoundError: If the loader names a file that is not there.
+        FileNotFoundError: If an annotation file or image is not there.
+        ValueError: If the dataset names no annotation file.
     """
-    dataset = (config.get(loader) or {}).get('dataset') or {}
+    if 'datasets' in dataset or 'dataset' in dataset:
+        parts = dataset.get('datasets') or [dataset['dataset']]
+        seen: Dict[str, str] = {}
+        for part in parts:
+            seen.update(_dataset_images(part, cfg, loader, which))
+        return seen
     if 'ann_file' not in dataset:
-        return {}
-    path = osp.join(dataset.get('data_root', ''), dataset.ann_file)
+        raise ValueError(
+            f'{loader} of {which}: a dataset without an ann_file, so the '
+            'images the model '
+            'was trained or selected on cannot be checked; give the model a '
+            'config whose datasets name their annotation files')
+    path = osp.join(dataset.get('data_root', ''), dataset['ann_file'])
     if not osp.isfile(path):
         # a check that cannot be made is not skipped: it would accept the
         # model's own training images
         raise FileNotFoundError(
             f'{path}: the {loader} annotation file of {which} is not found '
             f'from {os.getcwd()}, so the images the model was trained or '
-            'selected on cannot be checked; run from the folder its paths '
-            'are relative to, or give --cfg-options '
-            f'{loader}.dataset.data_root=ABSOLUTE_FOLDER (a checkpoint '
-            'trained by this version records its images itself)')
+            'selected on cannot be checked; run from the folder its paths are '
+            'relative to, or give --cfg-options '
+            'train_dataloader.dataset.data_root=ABSOLUTE_FOLDER (and '
+            'val_dataloader.dataset.data_root=...), which apply to the '
+            'config saved in the checkpoint too (a checkpoint trained by '
+            'this version records its images itself)')
     return {
         image_sha256(info['img_path']): f'{path} ({loader})'
         for info in read_split(cfg, path, dataset.get('data_root'))[0]
     }
 
 
-def seen_images(
-    cfg: Config,
-    checkpoint_meta: dict,
-    checkpoint: str,
-    loaders: Sequence[str] = ('train_dataloader', 'val_dataloader')
-) -> Dict[str, str]:
+def _config_images(cfg: Config, checkpoint_meta: dict, checkpoint: str,
+                   loaders: Sequence[str],
+                   cfg_options: Optional[dict]) -> Dict[str, str]:
+    """The images of ``loaders`` in ``cfg`` and in the config saved in the
+    checkpoint, with the user's ``cfg_options`` applied to both (they say
+    where the data is from here)."""
+    configs = [(cfg, 'the config')]
+    if isinstance(checkpoint_meta.get('cfg'), str):
+        saved = Config.fromstring(checkpoint_meta['cfg'], '.py')
+        if cfg_options:
+            saved.merge_from_dict(cfg_options)
+        configs.append((saved, f'the config saved in {checkpoint}'))
+    seen: Dict[str, str] = {}
+    for config, which in configs:
+        for loader in loaders:
+            dataset = (config.get(loader) or {}).get('dataset')
+            if dataset:
+                for digest, where in _dataset_images(dataset, cfg, loader,
+                                                     which).items():
+                    seen.setdefault(digest, where)
+    return seen
+
+
+def _parent_images(parent: str, cfg: Config, loaders: Sequence[str],
+                   cfg_options: Optional[dict],
+                   checkpoint: str) -> Dict[str, str]:
+    """The images of a checkpoint ``checkpoint`` was loaded from and that
+    recorded none itself: from its own files where it is still there, else
+    a warning that they go unchecked (a public pretrained model, say)."""
+    if not osp.isfile(parent):
+        warnings.warn(
+            f'{checkpoint}: started from {parent}, which records no training '
+            'images and is not found here; the images that model was '
+            'trained on are not checked')
+        return {}
+    meta = dict(safe_torch_load(parent).get('meta') or {})
+    return seen_images(cfg, meta, parent, loaders, cfg_options)
+
+
+def seen_images(cfg: Config,
+                checkpoint_meta: dict,
+                checkpoint: str,
+                loaders: Sequence[str] = ('train_dataloader',
+                                          'val_dataloader'),
+                cfg_options: Optional[dict] = None) -> Dict[str, str]:
     """The images a checkpoint has been trained (or selected) on, by
     content (:func:`image_sha256`).
 
     A checkpoint saved by a run with ``SeenImagesHook`` records them
-    itself (``meta['seen_images']``): those are used, from any folder.
-    Otherwise, or where it was loaded from a checkpoint without that record,
-    they are (also) read from ``loaders`` of ``cfg`` and of the config saved
-    in the checkpoint (what it was really trained with). Images a site
-    adaptation used (``meta['adaptation']``) are added either way.
+    itself (``meta['seen_images']``): those are used, from any folder, with
+    those of any checkpoint it was loaded from that recorded none
+    (``meta['seen_images_unrecorded']``, read from that checkpoint's own
+    files). A checkpoint without the record has them read from ``loaders``
+    of ``cfg`` and of the config saved in it (what it was really trained
+    with). Images a site adaptation used (``meta['adaptation']``) are added
+    either way.
 
     Args:
         cfg (Config): The config given with the checkpoint.
         checkpoint_meta (dict): The checkpoint's ``meta``.
         checkpoint (str): The checkpoint's path, for the messages.
         loaders (Sequence[str]): The data loaders whose images count.
+        cfg_options (dict, optional): The user's config overrides, applied
+            to the saved config too (e.g. where the data is from here).
 
     Returns:
         dict: Each image's pixel SHA-256 to where it was found.
@@ -176,6 +244,7 @@ def seen_images(
     Raises:
         FileNotFoundError: If an annotation file or image needed for the
             check is missing (the check is never skipped).
+        ValueError: If a dataset names no annotation file.
     """
     seen: Dict[str, str] = {}
     recorded = checkpoint_meta.get('seen_images')
@@ -185,17 +254,14 @@ def seen_images(
                 seen.setdefault(
                     digest, f'{where} ({loader}), as recorded '
                     f'in {checkpoint}')
-    if not isinstance(recorded, dict) or \
-            checkpoint_meta.get('seen_images_unrecorded'):
-        configs = [(cfg, 'the config')]
-        if isinstance(checkpoint_meta.get('cfg'), str):
-            configs.append((Config.fromstring(checkpoint_meta['cfg'], '.py'),
-                            f'the config saved in {checkpoint}'))
-        for config, which in configs:
-            for loader in loaders:
-                for digest, where in _loader_images(config, cfg, loader,
-                                                    which).items():
-                    seen.setdefault(digest, where)
+        for parent in checkpoint_meta.get('seen_images_unrecorded', []):
+            for digest, where in _parent_images(parent, cfg, loaders,
+                                                cfg_options,
+                                                checkpoint).items():
+                seen.setdefault(digest, where)
+    else:
+        seen = _config_images(cfg, checkpoint_meta, checkpoint, loaders,
+                              cfg_options)
     adaptation = checkpoint_meta.get('adaptation', {})
     digests = adaptation.get('image_sha256') or [
         image_sha256(path) for path in adaptation.get('images', [])

@@ -7,15 +7,17 @@ import os
 from functools import lru_cache
 from typing import Tuple
 
+import numpy as np
+
 from .image_io import read_radiograph
 
 
 @lru_cache(maxsize=4096)
 def _fingerprint(real_path: str, size: int,
                  mtime_ns: int) -> Tuple[str, Tuple[int, int]]:
-    image = read_radiograph(real_path).image
+    image = np.ascontiguousarray(read_radiograph(real_path).image)
     digest = hashlib.sha256(repr(image.shape).encode())
-    digest.update(image.tobytes())
+    digest.update(memoryview(image))  # no copy of the pixels
     return digest.hexdigest(), image.shape[:2]
 
 
@@ -25,6 +27,12 @@ def image_fingerprint(path: str) -> Tuple[str, Tuple[int, int]]:
     image's ``(height, width)`` in px.
 
     Remembered per file, size and modification time within a process.
+
+    Args:
+        path (str): The image file.
+
+    Returns:
+        tuple: The hex digest, and ``(height, width)``.
 
     Raises:
         FileNotFoundError: No such file.
@@ -38,5 +46,12 @@ def image_fingerprint(path: str) -> Tuple[str, Tuple[int, int]]:
 
 
 def image_sha256(path: str) -> str:
-    """The pixel SHA-256 of :func:`image_fingerprint`."""
+    """The pixel SHA-256 of :func:`image_fingerprint`.
+
+    Args:
+        path (str): The image file.
+
+    Returns:
+        str: The hex digest.
+    """
     return image_fingerprint(path)[0]

@@ -52,3 +52,26 @@ def test_a_run_loaded_from_a_checkpoint_keeps_its_images(
         else:
             assert train == _digests(synthetic_root, 'test')
             assert meta['seen_images_unrecorded'] == [load_from]
+
+
+def test_an_image_of_another_size_than_its_entry_stops_training(
+        synthetic_root, tmp_path):
+    """Refused with the file named before the first step, not as a
+    traceback from a DataLoader worker."""
+    import pytest
+    from mmengine.runner import Runner
+
+    from hyatt_mmpose.datasets import ConversionError
+    from ..utils import tiny_config
+    doc = json.load(open(f'{synthetic_root}/annotations/train.json'))
+    doc['images'][3]['width'] += 1
+    ann = tmp_path / 'train.json'
+    ann.write_text(json.dumps(doc))
+    cfg = tiny_config(synthetic_root, str(tmp_path / 'run'), max_epochs=1)
+    cfg.train_dataloader.dataset.ann_file = str(ann)
+    with pytest.raises(
+            ConversionError,
+            match=r'train_0003\.png is 96 x 96 px, its entry '
+            'says 97 x 96'):
+        Runner.from_cfg(cfg).train()
+    assert not list((tmp_path / 'run').rglob('*.pth'))
