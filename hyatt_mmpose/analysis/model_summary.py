@@ -79,7 +79,7 @@ def summarise(
     Args:
         cfg (Config): The model's config.
         input_size (tuple, optional): ``(W, H)`` of the one image; default
-            :func:`input_size_of` the config.
+            :func:`.input_size_of` the config.
 
     Returns:
         list[tuple]: ``(part, parameters, FLOPs)`` for each part present,

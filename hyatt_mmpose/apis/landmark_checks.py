@@ -18,7 +18,7 @@ def landmark_flags(landmarks_px: np.ndarray, scores: np.ndarray,
     - ``'no_peak'``: its score is not positive: no heatmap level has a
       peak for it, so its position is the decoder's no-peak marker
       (mmpose's location -1, mapped to near the image's top-left corner;
-      see :meth:`BaseMultiLevelHeatmapHead.decode`), not a location.
+      see :meth:`.BaseMultiLevelHeatmapHead.decode`), not a location.
 
     Args:
         landmarks_px (np.ndarray): ``(K, 2)`` ``(x, y)`` in image pixels.

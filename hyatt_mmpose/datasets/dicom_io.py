@@ -41,10 +41,12 @@ PresentationLUTSequence         ``apply_presentation_lut`` on the 256 levels
 PixelAspectRatio                image read as stored (never resampled); a
                                 warning when pixels are not square and no
                                 spacing tag gives their size
-PixelSpacing, ImagerPixelSpacing, EstimatedRadiographicMagnificationFactor:
+(the spacing tags)              PixelSpacing, ImagerPixelSpacing,
+                                EstimatedRadiographicMagnificationFactor:
                                 the spacing (``dicom_spacing``)
-PixelIntensityRelationship(Sign), ICCProfile: not used (the grey pipeline
-                                above decides what is bright)
+(not used)                      PixelIntensityRelationship(Sign),
+                                ICCProfile: the grey pipeline above decides
+                                what is bright
 ==============================  ==============================================
 
 Compressed pixel data goes to each of pydicom's installed plugins for its

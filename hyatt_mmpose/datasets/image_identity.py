@@ -23,7 +23,7 @@ def _fingerprint(real_path: str, size: int,
 
 def image_fingerprint(path: str) -> Tuple[str, Tuple[int, int]]:
     """The SHA-256 of the pixels the model sees in ``path`` (as
-    :func:`read_radiograph` decodes them) and their shape, as hex, and the
+    :func:`.read_radiograph` decodes them) and their shape, as hex, and the
     image's ``(height, width)`` in px.
 
     Remembered per file, size and modification time within a process.

@@ -73,7 +73,7 @@ class LandmarkDataset(BaseCocoStyleDataset):
     """Anatomical landmarks in hyatt_mmpose's COCO-style format.
 
     One instance per image, framed by the whole image
-    (:func:`whole_image_bbox` of the entry's ``width`` and ``height``, as the
+    (:func:`.whole_image_bbox` of the entry's ``width`` and ``height``, as the
     predictor frames a new image), whatever the annotation's ``bbox`` says:
     the predictor has no bbox for a new radiograph, so a model trained or
     tested on any other frame would be used on one it never saw. Keypoints

@@ -27,8 +27,8 @@ def score_inter_observer(root: str,
         truth (str): The doctor taken as ground truth.
 
     Returns:
-        dict: :class:`RadialErrorMetric`'s and
-        :class:`CephalometricClassificationMetric`'s metrics.
+        dict: :class:`.RadialErrorMetric`'s and
+        :class:`.CephalometricClassificationMetric`'s metrics.
 
     Raises:
         ConversionError: Naming the folder, if it has no images, or the

@@ -35,7 +35,7 @@ def _holder(fd: int) -> str:
 def output_lock(path: str) -> Iterator[None]:
     """Holds an exclusive lock on an output for the run, or refuses at once.
 
-    The lock is ``flock`` on :func:`lock_path_of` ``(path)``, which holds
+    The lock is ``flock`` on ``lock_path_of(path)``, which holds
     this process's pid while it is held and is removed on release. The
     kernel releases it when the process ends however it ends (a crash, a
     kill), so a dead run never blocks the next; a file left by a killed run

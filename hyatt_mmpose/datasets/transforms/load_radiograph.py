@@ -10,9 +10,9 @@ from ..image_io import as_bgr_uint8, read_radiograph
 class LoadRadiograph(BaseTransform):
     """Loads an image the way the predictor does, in place of mmpose's
     ``LoadImage``: 16-bit PNG/TIFF holding 12-bit values, DICOM windows and
-    MONOCHROME1 read as :func:`read_radiograph` reads them, and an image
+    MONOCHROME1 read as :func:`.read_radiograph` reads them, and an image
     already in ``img`` converted by the same rules
-    (:func:`as_bgr_uint8`), so that training, testing and prediction see the
+    (:func:`.as_bgr_uint8`), so that training, testing and prediction see the
     same pixels.
 
     Required Keys:

@@ -16,7 +16,7 @@ class RadialErrorMetric(BaseMetric):
 
     The error of a landmark is its distance to the ground truth in
     original-image pixels, each axis times that image's ``pixel_spacing``
-    (carried by :class:`LandmarkDataset`). Landmarks that are not visible in
+    (carried by :class:`.LandmarkDataset`). Landmarks that are not visible in
     the ground truth are left out, never counted as zero error.
 
     Reports ``MRE`` and ``MRE_std`` (mean and standard deviation over all

@@ -40,7 +40,7 @@ class BiFormer(BaseModule):
       also scales attention by the full width; ours by the head width.
     - ``'hyatt'``: five stages at strides 2 to 32 (widths 64, 128, 320, 512,
       1024), each a 4x4 stride-2 patch embedding, one BiFormer block and an
-      :class:`AttentionResidualModule`; keys and values pooled to 4x4 tokens
+      :class:`.AttentionResidualModule`; keys and values pooled to 4x4 tokens
       per region. Its output 0 is the input image itself (stride 1), which
       HYATT-Net's stride-1 heatmap level corrects with (``image_output``).
 
@@ -55,7 +55,7 @@ class BiFormer(BaseModule):
         n_win (int, optional): Regions per side in every stage, overriding
             the arch's (the ImageNet presets use 7, sized for 224 x 224).
         out_indices (Sequence[int]): Which outputs to return, indexing
-            :attr:`out_channels` / :attr:`out_strides` (the input image,
+            ``out_channels`` / ``out_strides`` (the input image,
             with ``image_output``, is output 0).
         frozen_stages (int): Stages (with their embeddings) to freeze, in
             eval mode and without gradients; -1 freezes none.
@@ -224,7 +224,7 @@ class BiFormer(BaseModule):
             x (Tensor): Images, ``(N, C_in, H, W)``.
 
         Returns:
-            tuple[Tensor]: For each of :attr:`out_indices`, a map of shape
+            tuple[Tensor]: For each of ``out_indices``, a map of shape
             ``(N, out_channels[i], ceil(H / out_strides[i]), ...)``.
         """
         outs = [x] if self.image_output else []

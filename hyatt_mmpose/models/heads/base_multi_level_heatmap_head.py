@@ -163,7 +163,7 @@ class BaseMultiLevelHeatmapHead(BaseHead):
         landmark: its position is the mean of the coordinates of its levels
         with a peak (``combine='mean'``; only the finest level with
         ``'finest'``) and its score the mean of their maxima. A landmark
-        with a peak at none of them gets :data:`NO_PEAK_POSITION` on both
+        with a peak at none of them gets ``NO_PEAK_POSITION`` on both
         axes and the largest of their maxima (<= 0) as score, which
         :func:`hyatt_mmpose.apis.landmark_flags` flags ``'no_peak'``.
 

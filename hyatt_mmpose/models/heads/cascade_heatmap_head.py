@@ -56,7 +56,7 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
     (the paper's multi-resolution deep supervision).
 
     - Stride 4: a 3x3 conv-ReLU and a 1x1 conv on the fused map of
-      :class:`FFCMNeck`.
+      :class:`.FFCMNeck`.
     - Stride 2: a 4x4 stride-2 deconvolution of the fused map
       (``feat_channels``, BN, ReLU), then a 3x3 conv-ReLU and a 1x1 conv.
     - Stride 1, the correction half of the paper's FFCM: at stride 2, the
@@ -79,7 +79,7 @@ class CascadeHeatmapHead(BaseMultiLevelHeatmapHead):
 
     Args:
         in_channels (Sequence[int]): Channels of the fused map and of the
-            image, as :class:`FFCMNeck` returns them (e.g. ``(256, 3)``).
+            image, as :class:`.FFCMNeck` returns them (e.g. ``(256, 3)``).
         out_channels (int): Number of landmarks ``K``.
         feat_channels (int): Width of the stride-4 and stride-2 levels.
         image_channels (int): Width of the image branch of the stride-1

@@ -10,7 +10,7 @@ from .base_multi_level_heatmap_head import BaseMultiLevelHeatmapHead
 
 @MODELS.register_module()
 class MultiResolutionHeatmapHead(BaseMultiLevelHeatmapHead):
-    """One heatmap level per input map, for :class:`FullResolutionFFCMNeck`
+    """One heatmap level per input map, for :class:`.FullResolutionFFCMNeck`
     (our variant of HYATT-Net's decoder; the released one is
     :class:`CascadeHeatmapHead`).
 

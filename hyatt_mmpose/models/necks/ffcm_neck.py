@@ -17,9 +17,9 @@ class FFCMNeck(BaseModule):
     ``channels``; they are fused top-down (nearest-neighbour upsampling and
     addition, coarsest first) and the fused map at ``fuse_stride`` goes
     through one 3x3 conv (no norm, no activation). Inputs finer than
-    ``fuse_stride`` (the image, see :class:`BiFormer`'s ``image_output``) are
+    ``fuse_stride`` (the image, see :class:`.BiFormer`'s ``image_output``) are
     returned unchanged after it, for the correction half:
-    :class:`CascadeHeatmapHead`'s stride-1 level.
+    :class:`.CascadeHeatmapHead`'s stride-1 level.
 
     Args:
         in_channels (Sequence[int]): Channels of the backbone outputs.

@@ -29,7 +29,7 @@ class FullResolutionFFCMNeck(BaseModule):
     add, a 3x3 smoothing conv). The correction path then brings the fused map
     to each finer output stride, where the backbone map of that stride
     corrects it through its own lateral and smoothing conv. At stride 1 that
-    map is the image (see :class:`BiFormer`'s ``image_output``), first given
+    map is the image (see :class:`.BiFormer`'s ``image_output``), first given
     ``image_channels`` features by a 3x3 conv-BN-ReLU.
 
     Args:
