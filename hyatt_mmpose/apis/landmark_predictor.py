@@ -1,4 +1,5 @@
 import copy
+from functools import cached_property
 from typing import List, Optional, Sequence, Union
 
 import numpy as np
@@ -14,6 +15,7 @@ from ..datasets import parse_pixel_spacing
 from ..datasets.framing import whole_image_bbox
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
 from ..utils import file_sha256, load_checkpoint_strict
+from ..utils.config_digest import prediction_config_sha256
 from .landmark_checks import LARGE_RADIUS, landmark_flags
 from .onnx_export import CHECKPOINT_SHA256
 
@@ -81,12 +83,10 @@ class LandmarkPredictor:
             self.session = ort.InferenceSession(
                 checkpoint, providers=['CPUExecutionProvider'])
             ckpt = {}
-            # export_onnx.py records the checkpoint it exported
-            self.checkpoint_sha256 = self.session.get_modelmeta(
-            ).custom_metadata_map.get(CHECKPOINT_SHA256)
         else:
-            self.checkpoint_sha256 = file_sha256(checkpoint)
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
+        self.checkpoint = checkpoint
+        self.config_sha256 = prediction_config_sha256(cfg)
         self.batch_size = batch_size
         # what the checkpoint says of itself (e.g. the record of a site
         # adaptation), empty for ONNX
@@ -106,17 +106,14 @@ class LandmarkPredictor:
         if calibration is not None:
             self.calibration = LandmarkCalibration.load(calibration)
             self.calibration.check_names(self.names, calibration)
-            self._check_calibrated_with(calibration, checkpoint, site_offsets,
-                                        backend)
+            self._check_calibrated_with(calibration, site_offsets)
         self.max_radius_mm = max_radius_mm
         self.site_offsets = None
         if site_offsets is not None:
             self.site_offsets = SiteOffsets.load(site_offsets)
             self.site_offsets.check_names(self.names, site_offsets)
             self._check_same_model(
-                site_offsets, checkpoint,
-                self.site_offsets.record.get('base_checkpoint'),
-                self.site_offsets.record.get('base_checkpoint_sha256'),
+                site_offsets, self.site_offsets.record, 'base_checkpoint',
                 'estimated for', SiteOffsetsError,
                 'estimate offsets for this model (tools/adapt.py '
                 '--offsets-only)')
@@ -124,16 +121,28 @@ class LandmarkPredictor:
         # the spread is read from the finest level's heatmaps
         self.model.test_cfg['output_heatmaps'] = self.with_spread
 
-    def _check_calibrated_with(self, path: str, checkpoint: str,
-                               site_offsets: Optional[str],
-                               backend: str) -> None:
-        """Refuses radii calibrated on another checkpoint (an ONNX file is
-        not compared: it is made from one) or other site offsets."""
+    @cached_property
+    def checkpoint_sha256(self) -> Optional[str]:
+        """The SHA-256 of the checkpoint's bytes; for an ONNX file, of the
+        checkpoint it was exported from, as it records (None if it does
+        not). Computed when first asked for."""
+        if self.session is not None:
+            return self.session.get_modelmeta().custom_metadata_map.get(
+                CHECKPOINT_SHA256)
+        return file_sha256(self.checkpoint)
+
+    def _check_calibrated_with(self, path: str,
+                               site_offsets: Optional[str]) -> None:
+        """Refuses radii calibrated on another model (checkpoint or
+        prediction config) or other site offsets.
+
+        Raises:
+            CalibrationError: Naming ``path`` and the fix.
+        """
         record = self.calibration.record
-        self._check_same_model(
-            path, checkpoint, record.get('checkpoint'),
-            record.get('checkpoint_sha256'), 'calibrated on', CalibrationError,
-            'calibrate this checkpoint (tools/calibrate.py)')
+        self._check_same_model(path, record, 'checkpoint', 'calibrated on',
+                               CalibrationError,
+                               'calibrate this model (tools/calibrate.py)')
         given = site_offsets and file_sha256(site_offsets)
         if given != record.get('site_offsets_sha256'):
             raise CalibrationError(
@@ -143,29 +152,46 @@ class LandmarkPredictor:
                 'were calibrated on: calibrate with --site-offsets as you '
                 'predict')
 
-    def _check_same_model(self, path: str, checkpoint: str,
-                          recorded: Optional[str],
-                          recorded_sha256: Optional[str], verb: str,
+    def _check_same_model(self, path: str, record: dict, key: str, verb: str,
                           error: type, fix: str) -> None:
-        """Refuses a file made for another checkpoint than the model's
-        (an ONNX file stands for the checkpoint it was exported from).
+        """Refuses a file made for another model than this one: another
+        checkpoint (an ONNX file stands for the checkpoint it was exported
+        from) or another prediction config (input size, flip test,
+        decoding; :func:`prediction_config_sha256`).
+
+        Args:
+            path (str): The file, for the messages.
+            record (dict): Its record: ``key`` and ``key + '_sha256'``
+                name the checkpoint, ``config`` and ``config_sha256`` the
+                config.
+            key (str): ``'checkpoint'`` or ``'base_checkpoint'``.
+            verb (str): What was done for the model, e.g.
+                ``'calibrated on'``.
+            error (type): The exception to raise.
+            fix (str): What to do instead.
 
         Raises:
-            error: Naming both files and ``fix``; also where either
-                fingerprint is missing, as the check cannot be made.
+            error: Naming both files and ``fix``; also where a fingerprint
+                is missing, as the check cannot be made.
         """
         if self.checkpoint_sha256 is None:
             raise error(
-                f'{checkpoint}: an ONNX file that does not record the '
+                f'{self.checkpoint}: an ONNX file that does not record the '
                 f'checkpoint it was exported from, so {path} cannot be '
                 'checked against it; export it again with '
                 'tools/deployment/export_onnx.py')
-        if recorded_sha256 is None:
-            raise error(f'{path}: does not record the SHA-256 of the '
-                        f'checkpoint it was {verb}; {fix}')
-        if recorded_sha256 != self.checkpoint_sha256:
-            raise error(f'{path}: {verb} {recorded}, not on {checkpoint} '
-                        f'(their bytes differ); {fix}')
+        for name, ours, what in (
+            (key, self.checkpoint_sha256, f'{self.checkpoint} (their bytes '
+             'differ)'),
+            ('config', self.config_sha256, 'this config (its model or test '
+             'pipeline differs: input size, flip test, decoding)')):
+            recorded = record.get(f'{name}_sha256')
+            if recorded is None:
+                raise error(f'{path}: does not record the SHA-256 of the '
+                            f'{name.replace("_", " ")} it was {verb}; {fix}')
+            if recorded != ours:
+                raise error(f'{path}: {verb} {record.get(name)}, not on '
+                            f'{what}; {fix}')
 
     def predict(self,
                 images: Union[ImageInput, Sequence[ImageInput]],
@@ -175,7 +201,7 @@ class LandmarkPredictor:
 
         Args:
             images: A path (PNG, JPEG, BMP, TIFF of 8 or 16 bits, DICOM), a
-                ``(H, W[, 3])`` BGR uint8 array, or a :class:`RadiographImage`
+                ``(H, W[, 3])`` BGR uint8 array, or a :class:`.RadiographImage`
                 already read (its spacing is used), or a list of them.
             pixel_spacing: mm per pixel for every image: a number, or
                 ``[x, y]``.
@@ -193,7 +219,7 @@ class LandmarkPredictor:
             or None), ``warnings`` (about the file's spacing tags) and
             ``image_path`` (None for arrays). A spacing given here overrides
             the file's. With a spread or a calibration, also ``spread_mm``
-            ``(K,)`` (see :func:`spread_mm`); with a calibration,
+            ``(K,)`` (see :func:`.spread_mm`); with a calibration,
             ``radius_mm`` ``(K,)`` (the true point lies within it with the
             calibration's ``coverage``; ``inf`` if it had too few images)
             and ``radius_px`` ``(K, 2)`` (along x and y, for drawing), None

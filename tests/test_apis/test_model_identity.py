@@ -23,7 +23,7 @@ def calibration(tiny_checkpoint, synthetic_root, tmp_path_factory):
 def _onnx(tiny_checkpoint, path, metadata):
     config, checkpoint = tiny_checkpoint
     predictor = LandmarkPredictor(config, checkpoint)
-    export_onnx(predictor.model.eval(), (64, 64), str(path), 17, metadata)
+    export_onnx(predictor.model.eval(), (64, 64), str(path), metadata=metadata)
     return str(path)
 
 
@@ -56,7 +56,8 @@ def test_onnx_files_stand_for_their_checkpoint(tiny_checkpoint, calibration,
 
 def test_site_offsets_of_another_model_are_refused(tiny_checkpoint, tmp_path):
     config, checkpoint = tiny_checkpoint
-    names = LandmarkPredictor(config, checkpoint).names
+    predictor = LandmarkPredictor(config, checkpoint)
+    names = predictor.names
     offsets = [[0.5, 0.0]] * len(names)
     for sha256, accepted in ((file_sha256(checkpoint), True), ('0' * 64,
                                                                False)):
@@ -66,7 +67,9 @@ def test_site_offsets_of_another_model_are_refused(tiny_checkpoint, tmp_path):
             offsets, [0.0] * len(names),
             record=dict(
                 base_checkpoint='base.pth',
-                base_checkpoint_sha256=sha256)).save(path)
+                base_checkpoint_sha256=sha256,
+                config='tiny.py',
+                config_sha256=predictor.config_sha256)).save(path)
         if accepted:
             LandmarkPredictor(config, checkpoint, site_offsets=path)
         else:
@@ -74,3 +77,21 @@ def test_site_offsets_of_another_model_are_refused(tiny_checkpoint, tmp_path):
                     SiteOffsetsError,
                     match=r'estimated for base\.pth, not on'):
                 LandmarkPredictor(config, checkpoint, site_offsets=path)
+
+
+def test_a_calibration_under_another_prediction_config_is_refused(
+        tiny_checkpoint, calibration, tmp_path):
+    """Same weights, flip test switched: the radii were measured on other
+    predictions. Another member: another input size."""
+    from mmengine.config import Config
+    config, checkpoint = tiny_checkpoint
+    flipped = Config.fromfile(config)
+    flipped.model.test_cfg.flip_test = not flipped.model.test_cfg.get(
+        'flip_test', False)
+    with pytest.raises(
+            CalibrationError, match='not on this config .*flip test'):
+        LandmarkPredictor(flipped, checkpoint, calibration=calibration)
+    resized = Config.fromfile(config)
+    resized.val_dataloader.dataset.pipeline[2].input_size = (96, 96)
+    with pytest.raises(CalibrationError, match='not on this config'):
+        LandmarkPredictor(resized, checkpoint, calibration=calibration)
