@@ -175,7 +175,11 @@ def _check_layout(ds, path: str) -> None:
         raise ValueError(f'{path}: BitsAllocated is {allocated}; a '
                          'radiograph stores 8 or 16 bits a sample: convert '
                          'it to 16 bits')
-    stored = int(ds.get('BitsStored', 0))
+    if 'BitsStored' not in ds:
+        raise ValueError(f'{path}: no BitsStored (a type 1 attribute of the '
+                         'Image Pixel module, which says which bits hold the '
+                         'value); rewrite the file with it')
+    stored = int(ds.BitsStored)
     if 'HighBit' in ds and int(ds.HighBit) != stored - 1:
         raise ValueError(
             f'{path}: HighBit is {ds.HighBit} with BitsStored {stored}; the '

@@ -286,3 +286,15 @@ def test_refused_attributes_name_the_file_attribute_and_fix(
     message = str(err.value)
     assert message.startswith(path) and words in message
     assert any(fix in message for fix in ('give', 'rewrite', 'convert'))
+
+
+def test_a_missing_bits_stored_is_refused(tmp_path):
+    """Type 1 in the Image Pixel module: without it the reader cannot tell
+    which bits hold the value (was an AttributeError traceback)."""
+    import pydicom
+    path = write_dicom(tmp_path / 'x.dcm', TWELVE_BIT, bits_stored=12)
+    ds = pydicom.dcmread(path)
+    del ds.BitsStored
+    ds.save_as(path)
+    with pytest.raises(ValueError, match=r'x\.dcm: no BitsStored.*rewrite'):
+        read_radiograph(path)
