@@ -75,6 +75,10 @@ def read_split(cfg: Config,
                 keypoints=np.asarray(info['keypoints'])[0],
                 visible=np.asarray(info['keypoints_visible'])[0] > 0,
                 pixel_spacing=info['pixel_spacing']))
+    if not infos:  # entries, but none the dataset class takes
+        raise ValueError(f'{ann_file}: no annotated image that '
+                         f'{dataset_cfg["type"]} can use; give a file with '
+                         'images and their landmarks')
     return infos, dict(document.get('info') or {})
 
 

@@ -12,6 +12,12 @@ def read_json_strict(path: str):
     """A JSON file, refusing ``NaN``, ``Infinity`` and ``-Infinity``, which
     Python's reader accepts and JSON does not.
 
+    Args:
+        path (str): The file (UTF-8).
+
+    Returns:
+        The document.
+
     Raises:
         OSError: If it cannot be read.
         ValueError: If it is not JSON (the message says where).
@@ -28,6 +34,12 @@ def content_digest(doc: dict) -> str:
     """The SHA-256 of ``doc`` without its digest, as canonical JSON (sorted
     keys, no spaces), as hex.
 
+    Args:
+        doc (dict): A JSON document.
+
+    Returns:
+        str: The hex digest.
+
     Raises:
         ValueError: If ``doc`` holds NaN or infinity (not JSON).
     """
@@ -38,7 +50,17 @@ def content_digest(doc: dict) -> str:
 
 
 def seal(doc: dict) -> dict:
-    """``doc`` with its content digest under ``'sha256'``."""
+    """``doc`` with its content digest under ``'sha256'``.
+
+    Args:
+        doc (dict): A JSON document.
+
+    Returns:
+        dict: A copy with the digest added.
+
+    Raises:
+        ValueError: If ``doc`` holds NaN or infinity (not JSON).
+    """
     return dict(doc, **{DIGEST_KEY: content_digest(doc)})
 
 
