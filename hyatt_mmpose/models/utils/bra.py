@@ -170,8 +170,10 @@ class BiLevelRoutingAttention(nn.Module):
         """
         N, H, W, C = x.shape
         n = self.n_win
-        # ONNX has no adaptive pooling with overlapping bins, and its CUDA
-        # backward is not deterministic: both keep the products.
+        # ONNX has no adaptive pooling with overlapping bins (torch.onnx,
+        # whose flag holds while torch.export traces for it, would make a
+        # gather and an add per bin offset), and its CUDA backward is not
+        # deterministic: both keep the products.
         pooling = not torch.onnx.is_in_onnx_export() and not (
             x.is_cuda and torch.are_deterministic_algorithms_enabled())
         if (H, W) == (n * rh, n * rw) and pooling:

@@ -69,8 +69,10 @@ def depthwise_conv2d(x: Tensor,
 
     The custom backward is used for CPU tensors that need a gradient
     outside autocast; anything else (CUDA, whose cuDNN backward is fast,
-    mixed precision, no autograd, tracing for export or FLOP counting) runs
-    ``F.conv2d`` itself.
+    mixed precision, no autograd, mmengine's FLOP counting, which traces
+    with ``torch.jit`` and cannot count a Function) runs ``F.conv2d``
+    itself. ``torch.export`` (and so ONNX export) records the Function's
+    forward, a convolution.
 
     Args:
         x (Tensor): Input of shape ``(N, C, H, W)``.

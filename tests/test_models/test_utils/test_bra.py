@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from hyatt_mmpose.models import BiLevelRoutingAttention
+from ...torch_deprecations import deprecated_torch_paths
 
 
 def dense_reference(bra: BiLevelRoutingAttention, x: torch.Tensor):
@@ -178,18 +179,31 @@ def test_region_means_are_each_regions_adaptive_pooling(size, n_win, bins):
                 rtol=0)
 
 
-def test_onnx_export_with_overlapping_pooling_bins(tmp_path):
-    # 19 x 16-pixel regions pooled to 4 x 4: rows [0, 5), [4, 10),
-    # [9, 15), [14, 19) overlap, which ONNX's pooling cannot express
+def test_onnx_export_with_overlapping_pooling_bins(recwarn):
+    """PyTorch's current exporter (torch.onnx.export on torch.export):
+    19 x 16-pixel regions pooled to 4 x 4, rows [0, 5), [4, 10), [9, 15),
+    [14, 19) overlapping, which ONNX's pooling cannot express; the region
+    means are the two products while torch.onnx exports (it decomposes
+    the pooling into a gather and an add per bin offset otherwise). No
+    warning of a deprecated torch.onnx or torch.jit path: the legacy
+    TorchScript-based exporter warned, and traced with torch.jit."""
     ort = pytest.importorskip('onnxruntime')
     torch.manual_seed(9)
     bra = BiLevelRoutingAttention(
         8, num_heads=2, n_win=2, topk=1, kv_per_win=4).eval()
     x = torch.randn(1, 8, 38, 32)
-    path = str(tmp_path / 'bra.onnx')
-    torch.onnx.export(
-        bra, (x, ), path, input_names=['x'], opset_version=17, dynamo=False)
-    session = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
+    program = torch.onnx.export(
+        bra, (x, ),
+        input_names=['x'],
+        opset_version=18,
+        dynamo=True,
+        verbose=False)
+    assert deprecated_torch_paths(recwarn.list) == []
+    ops = {node.op_type for node in program.model_proto.graph.node}
+    assert 'Einsum' in ops and 'AveragePool' not in ops
+    session = ort.InferenceSession(
+        program.model_proto.SerializeToString(),
+        providers=['CPUExecutionProvider'])
     (got, ) = session.run(None, {'x': x.numpy()})
     with torch.no_grad():
         torch.testing.assert_close(
