@@ -1,20 +1,16 @@
-"""Conformal calibration of a checkpoint on a held-out split.
+"""Conformal calibration of a trained model on a held-out split.
 
     python tools/calibrate.py CONFIG CKPT --split cal --coverage 0.95
+    python tools/calibrate.py CONFIG CKPT --ann-file site/held_out.json \\
+        --site-offsets site/site_offsets.json --site "clinic A"
 
-See ``--help``, and :mod:`hyatt_mmpose.apis.calibrating`, which does it.
+See ``--help``; the command line is :mod:`hyatt_mmpose.commands.calibrate`.
 """
 import sys
 
-from hyatt_mmpose.apis.calibrating import main
-from hyatt_mmpose.calibration import CalibrationError
-from hyatt_mmpose.utils import (CheckpointMismatchError, OutputLockedError,
-                                relaunch_with_tcmalloc)
+from hyatt_mmpose.utils import relaunch_with_tcmalloc
 
 if __name__ == '__main__':
     relaunch_with_tcmalloc()
-    try:
-        main()
-    except (CheckpointMismatchError, CalibrationError, FileExistsError,
-            FileNotFoundError, OutputLockedError, ValueError) as err:
-        sys.exit(f'error: {err}')
+    from hyatt_mmpose.commands.calibrate import main
+    sys.exit(main())

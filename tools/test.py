@@ -1,17 +1,17 @@
 """Tests a checkpoint on a config's test set, with mmpose's command line.
 
     python tools/test.py configs/hyatt_cephalometric.py CKPT --out m.json
+    python tools/test.py CONFIG CKPT --dump predictions.pkl
+    python tools/test.py CONFIG CKPT --calibration CAL.json   # + coverage
+    bash tools/dist_test.sh CONFIG CKPT 2                      # two processes
 
-See ``--help``, and :mod:`hyatt_mmpose.apis.testing`, which does it.
+See ``--help``; the command line is :mod:`hyatt_mmpose.commands.test`.
 """
 import sys
 
-from hyatt_mmpose.apis.testing import main
-from hyatt_mmpose.utils import CheckpointMismatchError, relaunch_with_tcmalloc
+from hyatt_mmpose.utils import relaunch_with_tcmalloc
 
 if __name__ == '__main__':
     relaunch_with_tcmalloc()
-    try:
-        main()
-    except CheckpointMismatchError as err:  # the message says it all
-        sys.exit(f'error: {err}')
+    from hyatt_mmpose.commands.test import main
+    sys.exit(main())

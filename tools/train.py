@@ -1,21 +1,18 @@
-"""Trains a model from a config, with mmpose's command line.
+"""Trains a landmark model from a config, with mmpose's command line.
 
     python tools/train.py configs/hyatt_cephalometric.py
     python tools/train.py CONFIG --resume            # the latest checkpoint
     python tools/train.py CONFIG --resume work_dirs/x/epoch_10.pth
+    python tools/train.py CONFIG --cfg-options train_cfg.max_epochs=300
+    bash tools/dist_train.sh CONFIG 2                 # two processes
 
-See ``--help``, and :mod:`hyatt_mmpose.apis.training`, which does it.
+See ``--help``; the command line is :mod:`hyatt_mmpose.commands.train`.
 """
 import sys
 
-from hyatt_mmpose.apis.training import main
-from hyatt_mmpose.utils import (CheckpointMismatchError, ResumeError,
-                                UnsafeCheckpointError, relaunch_with_tcmalloc)
+from hyatt_mmpose.utils import relaunch_with_tcmalloc
 
 if __name__ == '__main__':
     relaunch_with_tcmalloc()
-    try:
-        main()
-    except (CheckpointMismatchError, ResumeError,
-            UnsafeCheckpointError) as err:  # the message says it all
-        sys.exit(f'error: {err}')
+    from hyatt_mmpose.commands.train import main
+    sys.exit(main())

@@ -1,33 +1,31 @@
-"""Adapting a trained model to a new site from a few annotated images.
+"""Adapting a trained model to a new site from a few annotated images, as
+``tools/adapt.py`` does it.
 
-    python tools/adapt.py CONFIG CKPT LOCAL_JSON --num-images 10 \\
-        --held-out test1.json test2.json --work-dir work_dirs/site_a
-
-Draws K images of LOCAL_JSON with a fixed seed (the rest are held out,
-unless --held-out names files), and measures on the held-out images:
+Draws K images of the site's annotation file with a fixed seed (the rest
+are held out, unless other files are given to hold out), and measures on
+the held-out images:
 1. before: the model as it is;
 2. offsets: each landmark shifted by the site's mean offset, estimated on
    the K images (zero where not significant): ``site_offsets.json``, for
    ``tools/predict.py --site-offsets``;
 3. fine-tuned: the model trained on the K images for a short schedule
-   (``--iters`` steps at ``--lr``, the backbone at ``--backbone-lr-mult``
-   of it, the config's augmentation): ``adapted.pth``, with the record of
-   what it was adapted on in its meta and in ``adapted.json``.
-Prints MRE, SDR and (for cephalograms) SCR of each, with the minutes each
-took, and writes them to ``adaptation.json``; the draw is written as
-``adapt_images.json`` and (without --held-out) ``held_out.json``, the file
-to recalibrate on at the site. Held-out images that the base model was
-trained on, or that were drawn to adapt on, are refused, compared by their
-pixels (a copy elsewhere is the same image). Nothing is overwritten without
---overwrite, which first removes every output of an earlier run in the
-work dir.
+   (``iters`` steps at ``lr``, the backbone at ``backbone_lr_mult`` of it,
+   the config's augmentation): ``adapted.pth``, with the record of what it
+   was adapted on in its meta and in ``adapted.json``.
+Their MRE, SDR and (for cephalograms) SCR, with the minutes each took, go to
+``adaptation.json``; the draw is written as ``adapt_images.json`` and
+(without files to hold out) ``held_out.json``, the file to recalibrate on at
+the site. Held-out images that the base model was trained on, or that were
+drawn to adapt on, are refused, compared by their pixels (a copy elsewhere
+is the same image). Nothing is overwritten without ``overwrite``, which
+first removes every output of an earlier run in the work dir.
 """
 import copy
 import json
 import os
 import os.path as osp
 import time
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -45,7 +43,6 @@ from ..utils.safe_checkpoint import safe_torch_load
 from .annotated_splits import (check_distinct, check_spacing, check_unseen,
                                image_digests, predict_split, read_split,
                                seen_images)
-from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
 
 # adapt_images.json and held_out.json: the draw, as annotation files (the
@@ -151,146 +148,133 @@ def finetune_config(cfg: Config, checkpoint: str, ann_file: str, work_dir: str,
     return ft
 
 
-def _row(label: str, split: str, metrics: dict, minutes: float) -> str:
-    scr = f'{metrics["SCR_mean"]:>8.2f}' if 'SCR_mean' in metrics else ''
-    return (f'{label:<12}{split:<10}{metrics["MRE"]:>7.2f}' +
-            ''.join(f'{metrics[f"SDR_{t}mm"]:>8.2f}'
-                    for t in (2.0, 2.5, 3.0, 4.0)) + scr + f'{minutes:>9.1f}')
+def adaptation_outputs(work_dir: str) -> Dict[str, str]:
+    """Every file :func:`adapt` may write, by name (:data:`OUTPUTS`), in
+    ``work_dir``."""
+    return {name: osp.join(work_dir, name) for name in OUTPUTS}
 
 
-def main(argv: Optional[Sequence[str]] = None) -> dict:
-    """``tools/adapt.py``.
+def draw_site_images(
+    cfg: Config,
+    local_json: str,
+    num_images: int,
+    seed: int = 0,
+    held_out: Optional[Sequence[str]] = None,
+    data_root: Optional[str] = None
+) -> Tuple[List[dict], Dict[str, List[dict]], List[dict]]:
+    """Reads the site's images, checks them and draws the ones to adapt on.
 
     Args:
-        argv (Sequence[str], optional): The arguments; default
-            ``sys.argv[1:]``.
+        cfg (Config): The model's config.
+        local_json (str): The site's annotation file.
+        num_images (int): K, the images to adapt on.
+        seed (int): The seed of the draw.
+        held_out (Sequence[str], optional): Annotation files to measure on;
+            default the images of ``local_json`` not drawn.
+        data_root (str, optional): The folder the image names are relative
+            to; default the config's.
 
     Returns:
-        dict: What ``adaptation.json`` holds.
+        tuple: the K images drawn, the held-out images by split name (a
+        file's name without extension, or ``'held_out'``), and the images
+        of ``local_json`` not drawn (as :func:`read_split` returns them).
 
     Raises:
-        FileExistsError: If an output exists, unless ``--overwrite``.
-        FileNotFoundError: If the base model's training data cannot be
-            found for the leakage check.
-        ValueError: If LOCAL_JSON has fewer than K images, an image
+        ValueError: If ``local_json`` has fewer than K images, an image
             without a pixel spacing or twice, or no image is left to hold
-            out; or a held-out image (by content) was trained or adapted
-            on. All before anything is written.
+            out; or a held-out file has an image without a pixel spacing.
     """
-    parser = model_parser(__doc__)
-    parser.add_argument('local_json', help='the site\'s annotated images')
-    parser.add_argument('--num-images', '-k', type=int, required=True)
-    parser.add_argument(
-        '--held-out',
-        nargs='+',
-        help='annotation files to measure on (default: the images of '
-        'LOCAL_JSON not drawn)')
-    parser.add_argument(
-        '--data-root',
-        help='the folder the image names of LOCAL_JSON (and --held-out) '
-        'are relative to; default the config\'s data_root')
-    parser.add_argument('--work-dir', required=True)
-    parser.add_argument('--site', help='the site\'s name, for the records')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--iters', type=int, default=150)
-    parser.add_argument('--lr', type=float, default=1e-4)
-    parser.add_argument('--backbone-lr-mult', type=float, default=0.1)
-    parser.add_argument(
-        '--alpha',
-        type=float,
-        default=0.05,
-        help='significance level below which an offset is kept')
-    parser.add_argument(
-        '--offsets-only',
-        action='store_true',
-        help='estimate and measure the offsets, do not fine-tune')
-    parser.add_argument('--overwrite', action='store_true')
-    add_run_options(parser)
-    args = parser.parse_args(argv)
-    if args.num_images < 1:
-        parser.error(f'--num-images must be 1 or more (the images to adapt '
-                     f'on), got {args.num_images}')
-    outputs = {name: osp.join(args.work_dir, name) for name in OUTPUTS}
-    check_outputs_free([
-        outputs[n] for n in (OFFSET_OUTPUTS if args.offsets_only else OUTPUTS)
-    ], args.overwrite)
-    base_cfg = load_config(args)
-    cfg = copy.deepcopy(base_cfg)
-    if args.data_root:
-        cfg.train_dataloader.dataset.data_root = args.data_root
-    local, _ = read_split(cfg, args.local_json, args.data_root)
-    check_spacing(local, args.local_json, 'site offsets and the '
+    local, _ = read_split(cfg, local_json, data_root)
+    check_spacing(local, local_json, 'site offsets and the '
                   'measurements are in mm')
-    check_distinct(local, args.local_json)
-    if len(local) < args.num_images:
-        raise ValueError(f'{args.local_json}: {len(local)} images, fewer '
-                         f'than --num-images {args.num_images}')
-    parts = seeded_split(local, dict(adapt=args.num_images), args.seed,
-                         'held_out')
-    adapt = parts['adapt']
-    if args.held_out:
-        held_out = {
-            osp.splitext(osp.basename(f))[0]:
-            read_split(cfg, f, args.data_root)[0]
-            for f in args.held_out
+    check_distinct(local, local_json)
+    if len(local) < num_images:
+        raise ValueError(f'{local_json}: {len(local)} images, fewer than '
+                         f'--num-images {num_images}')
+    parts = seeded_split(local, dict(adapt=num_images), seed, 'held_out')
+    if held_out:
+        splits = {
+            osp.splitext(osp.basename(f))[0]: read_split(cfg, f, data_root)[0]
+            for f in held_out
         }
-        for f, infos in zip(args.held_out, held_out.values()):
+        for f, infos in zip(held_out, splits.values()):
             check_spacing(infos, f, 'the measurements are in mm')
     else:
-        held_out = {'held_out': parts['held_out']}
-    if not any(held_out.values()):
-        raise ValueError(f'{args.local_json}: no image left to hold out; '
-                         'give --held-out files or a smaller --num-images')
-    base = LandmarkPredictor(cfg, args.checkpoint, args.device)
-    # held-out images the base model trained on, or that are adapted on,
-    # would flatter every row (selection on val is allowed: it is mild)
-    seen = seen_images(base_cfg, base.checkpoint_meta, args.checkpoint,
+        splits = {'held_out': parts['held_out']}
+    if not any(splits.values()):
+        raise ValueError(f'{local_json}: no image left to hold out; give '
+                         '--held-out files or a smaller --num-images')
+    return parts['adapt'], splits, parts['held_out']
+
+
+def check_held_out(base_cfg: Config, base: LandmarkPredictor, checkpoint: str,
+                   adapt_images: Sequence[dict],
+                   held_out: Dict[str, List[dict]]) -> List[str]:
+    """Refuses held-out images the base model was trained on, or that are
+    adapted on: they would flatter every row (selection on val is allowed:
+    it is mild).
+
+    Args:
+        base_cfg (Config): The base model's config.
+        base (LandmarkPredictor): The base model.
+        checkpoint (str): Its checkpoint.
+        adapt_images (Sequence[dict]): The images drawn to adapt on.
+        held_out (dict): The held-out images by split name.
+
+    Returns:
+        list[str]: The pixel SHA-256 of each image drawn to adapt on.
+
+    Raises:
+        FileNotFoundError: If the base model's training data cannot be
+            found for the check.
+        ValueError: If a held-out image was trained or adapted on.
+    """
+    seen = seen_images(base_cfg, base.checkpoint_meta, checkpoint,
                        ('train_dataloader', ))
-    adapt_sha256 = image_digests(adapt)
+    adapt_sha256 = image_digests(adapt_images)
     seen.update(
         dict.fromkeys(adapt_sha256,
-                      f'the {args.num_images} images drawn to adapt on'))
+                      f'the {len(adapt_images)} images drawn to adapt on'))
     for split, infos in held_out.items():
         check_unseen(infos, seen, f'held-out {split}')
-    os.makedirs(args.work_dir, exist_ok=True)
-    if args.overwrite:
-        # an earlier run's files (e.g. its held_out.json) must not stay
-        # beside this run's as if they belonged to it
-        for path in outputs.values():
-            if osp.exists(path):
-                os.remove(path)
-    write_subset(args.local_json, [i['img_id'] for i in adapt],
-                 outputs['adapt_images.json'])
-    if not args.held_out:
-        write_subset(args.local_json, [i['img_id'] for i in parts['held_out']],
-                     outputs['held_out.json'])
-    record = dict(
-        site=args.site or 'not named',
-        base_checkpoint=args.checkpoint,
-        base_checkpoint_sha256=base.checkpoint_sha256,
-        config=args.config,
-        local_json=args.local_json,
-        seed=args.seed,
-        images=[osp.realpath(i['img_path']) for i in adapt],
-        image_sha256=adapt_sha256,
-        image_ids=[int(i['img_id']) for i in adapt])
+    return adapt_sha256
 
+
+def measure_offsets(base: LandmarkPredictor, adapt_images: Sequence[dict],
+                    held_out: Dict[str, List[dict]], alpha: float,
+                    record: dict, path: str) -> dict:
+    """Estimates the site's offsets on the images drawn, writes them to
+    ``path``, and measures the base model with and without them on the
+    held-out images.
+
+    Args:
+        base (LandmarkPredictor): The base model.
+        adapt_images (Sequence[dict]): The images drawn to adapt on.
+        held_out (dict): The held-out images by split name.
+        alpha (float): The significance level below which an offset is
+            kept.
+        record (dict): What the offsets were estimated on, for their file.
+        path (str): The offsets' file (``site_offsets.json``).
+
+    Returns:
+        dict: ``before`` and ``offsets``: each split's :func:`site_metrics`;
+        ``minutes``: of each.
+    """
     held_pred: Dict[str, np.ndarray] = {}
     start = time.time()
     for split, infos in held_out.items():
         held_pred[split] = predict_split(base, infos)['pred_px']
     minutes = dict(before=(time.time() - start) / 60)
-
     start = time.time()
-    scored = predict_split(base, adapt)
+    scored = predict_split(base, adapt_images)
     # a landmark the model found no peak for says nothing of the site's
     # systematic offset: left out as if not annotated
     gt_px = np.where(scored['no_peak'][..., None], np.nan, scored['gt_px'])
     offsets = SiteOffsets.estimate(scored['pred_px'], gt_px, scored['spacing'],
-                                   base.names, args.alpha, record)
-    offsets.save(outputs['site_offsets.json'])
+                                   base.names, alpha, record)
+    offsets.save(path)
     minutes['offsets'] = (time.time() - start) / 60
-    results = dict(before={}, offsets={}, record=record, minutes=minutes)
+    results = dict(before={}, offsets={}, minutes=minutes)
     for split, infos in held_out.items():
         shifted = np.stack([
             offsets.apply(p, i['pixel_spacing'])
@@ -299,53 +283,181 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         results['before'][split] = site_metrics(held_pred[split], infos,
                                                 base.names)
         results['offsets'][split] = site_metrics(shifted, infos, base.names)
+    return results
 
-    if not args.offsets_only:
+
+def finetune(cfg: Config, checkpoint: str, subset: str, work_dir: str,
+             iters: int, lr: float, backbone_lr_mult: float, seed: int,
+             record: dict) -> Tuple[str, str]:
+    """Fine-tunes the checkpoint on the images of ``subset``
+    (:func:`finetune_config`, in ``work_dir/finetune``), and writes
+    ``adapted.pth`` (the last step, with ``record`` and the schedule in its
+    ``meta['adaptation']``) and ``adapted.json`` (that record), each
+    atomically.
+
+    Args:
+        cfg (Config): The base model's config.
+        checkpoint (str): Its checkpoint.
+        subset (str): The annotation file of the images to adapt on.
+        work_dir (str): Where the outputs go.
+        iters, lr, backbone_lr_mult, seed: The schedule (see
+            :func:`finetune_config`).
+        record (dict): What it is adapted on.
+
+    Returns:
+        tuple[str, str]: The paths of ``adapted.pth`` and
+        ``adapted.json``.
+    """
+    outputs = adaptation_outputs(work_dir)
+    schedule = dict(
+        iters=iters,
+        lr=lr,
+        backbone_lr_mult=backbone_lr_mult,
+        batch_size=cfg.train_dataloader.batch_size,
+        augmentation=[t['type'] for t in cfg.train_pipeline])
+    Runner.from_cfg(
+        finetune_config(cfg, checkpoint, subset,
+                        osp.join(work_dir, 'finetune'), iters, lr,
+                        backbone_lr_mult, seed)).train()
+    trained = safe_torch_load(
+        osp.join(work_dir, 'finetune', f'iter_{iters}.pth'))
+    adapted_record = dict(record, schedule=schedule)
+    trained.setdefault('meta', {})['adaptation'] = adapted_record
+    tmp = outputs['adapted.pth'] + '.tmp'
+    torch.save(trained, tmp)
+    os.replace(tmp, outputs['adapted.pth'])
+    with atomic_write(outputs['adapted.json']) as f:
+        json.dump(adapted_record, f, indent=1)
+    return outputs['adapted.pth'], outputs['adapted.json']
+
+
+def adapt(config: str,
+          checkpoint: str,
+          local_json: str,
+          num_images: int,
+          work_dir: str,
+          held_out: Optional[Sequence[str]] = None,
+          data_root: Optional[str] = None,
+          site: Optional[str] = None,
+          seed: int = 0,
+          iters: int = 150,
+          lr: float = 1e-4,
+          backbone_lr_mult: float = 0.1,
+          alpha: float = 0.05,
+          offsets_only: bool = False,
+          overwrite: bool = False,
+          cfg_options: Optional[dict] = None,
+          device: str = 'cpu') -> dict:
+    """Adapts a checkpoint to a site and writes the outputs of
+    ``tools/adapt.py`` to ``work_dir``.
+
+    Draws K images of ``local_json`` with a fixed seed (the rest are held
+    out, unless ``held_out`` names files), and measures on the held-out
+    images: the model as it is (``before``); each landmark shifted by the
+    site's mean offset, estimated on the K images (``offsets``,
+    ``site_offsets.json``); the model fine-tuned on the K images
+    (``fine-tuned``, ``adapted.pth`` and ``adapted.json``). The draw is
+    written as ``adapt_images.json`` and, without ``held_out``,
+    ``held_out.json``; the figures as ``adaptation.json``.
+
+    Args:
+        config (str): The base model's config.
+        checkpoint (str): Its checkpoint.
+        local_json (str): The site's annotated images.
+        num_images (int): K, the images to adapt on.
+        work_dir (str): Where the outputs go.
+        held_out (Sequence[str], optional): Annotation files to measure on;
+            default the images of ``local_json`` not drawn.
+        data_root (str, optional): The folder the image names of
+            ``local_json`` (and ``held_out``) are relative to; default the
+            config's ``data_root``.
+        site (str, optional): The site's name, for the records.
+        seed (int): The seed of the draw and of the fine-tuning.
+        iters (int): Fine-tuning steps.
+        lr (float): Their learning rate.
+        backbone_lr_mult (float): The backbone's share of it.
+        alpha (float): The significance level below which an offset is
+            kept.
+        offsets_only (bool): Estimate and measure the offsets, do not
+            fine-tune.
+        overwrite (bool): Replace an earlier run's outputs, first removing
+            all of them.
+        cfg_options (dict, optional): Overrides of the config (as used in
+            training).
+        device (str): ``'cpu'`` or ``'cuda'``.
+
+    Returns:
+        dict: What ``adaptation.json`` holds: ``before``, ``offsets`` and
+        (unless ``offsets_only``) ``fine-tuned``, each split name to its
+        ``MRE``, ``SDR_<t>mm`` and, for cephalometric models,
+        ``SCR_mean``; ``record``; ``minutes`` of each.
+
+    Raises:
+        FileExistsError: If an output exists, unless ``overwrite``.
+        FileNotFoundError: If the base model's training data cannot be
+            found for the leakage check.
+        ValueError: If ``num_images`` is below 1, ``local_json`` has fewer
+            than K images, an image without a pixel spacing or twice, or
+            no image is left to hold out; or a held-out image (by content)
+            was trained or adapted on. All before anything is written.
+    """
+    if num_images < 1:
+        raise ValueError(f'--num-images must be 1 or more (the images to '
+                         f'adapt on), got {num_images}')
+    outputs = adaptation_outputs(work_dir)
+    check_outputs_free(
+        [outputs[n] for n in (OFFSET_OUTPUTS if offsets_only else OUTPUTS)],
+        overwrite)
+    base_cfg = Config.fromfile(config)
+    if cfg_options:
+        base_cfg.merge_from_dict(cfg_options)
+    cfg = copy.deepcopy(base_cfg)
+    if data_root:
+        cfg.train_dataloader.dataset.data_root = data_root
+    adapt_images, held, rest = draw_site_images(cfg, local_json, num_images,
+                                                seed, held_out, data_root)
+    base = LandmarkPredictor(cfg, checkpoint, device)
+    adapt_sha256 = check_held_out(base_cfg, base, checkpoint, adapt_images,
+                                  held)
+    os.makedirs(work_dir, exist_ok=True)
+    if overwrite:
+        # an earlier run's files (e.g. its held_out.json) must not stay
+        # beside this run's as if they belonged to it
+        for path in outputs.values():
+            if osp.exists(path):
+                os.remove(path)
+    write_subset(local_json, [i['img_id'] for i in adapt_images],
+                 outputs['adapt_images.json'])
+    if not held_out:
+        write_subset(local_json, [i['img_id'] for i in rest],
+                     outputs['held_out.json'])
+    record = dict(
+        site=site or 'not named',
+        base_checkpoint=checkpoint,
+        base_checkpoint_sha256=base.checkpoint_sha256,
+        config_sha256=base.config_sha256,
+        config=config,
+        local_json=local_json,
+        seed=seed,
+        images=[osp.realpath(i['img_path']) for i in adapt_images],
+        image_sha256=adapt_sha256,
+        image_ids=[int(i['img_id']) for i in adapt_images])
+    results = measure_offsets(base, adapt_images, held, alpha, record,
+                              outputs['site_offsets.json'])
+    results['record'] = record
+    if not offsets_only:
         start = time.time()
-        subset = outputs['adapt_images.json']
-        schedule = dict(
-            iters=args.iters,
-            lr=args.lr,
-            backbone_lr_mult=args.backbone_lr_mult,
-            batch_size=cfg.train_dataloader.batch_size,
-            augmentation=[t['type'] for t in cfg.train_pipeline])
-        Runner.from_cfg(
-            finetune_config(cfg, args.checkpoint, subset,
-                            osp.join(args.work_dir,
-                                     'finetune'), args.iters, args.lr,
-                            args.backbone_lr_mult, args.seed)).train()
-        trained = safe_torch_load(
-            osp.join(args.work_dir, 'finetune', f'iter_{args.iters}.pth'))
-        adapted_record = dict(record, schedule=schedule)
-        trained.setdefault('meta', {})['adaptation'] = adapted_record
-        tmp = outputs['adapted.pth'] + '.tmp'
-        torch.save(trained, tmp)
-        os.replace(tmp, outputs['adapted.pth'])
-        with atomic_write(outputs['adapted.json']) as f:
-            json.dump(adapted_record, f, indent=1)
-        minutes['fine-tuned'] = (time.time() - start) / 60
-        adapted = LandmarkPredictor(cfg, outputs['adapted.pth'], args.device)
+        adapted_path, _ = finetune(cfg, checkpoint,
+                                   outputs['adapt_images.json'], work_dir,
+                                   iters, lr, backbone_lr_mult, seed, record)
+        results['minutes']['fine-tuned'] = (time.time() - start) / 60
+        adapted = LandmarkPredictor(cfg, adapted_path, device)
         results['fine-tuned'] = {
             split:
             site_metrics(
                 predict_split(adapted, infos)['pred_px'], infos, adapted.names)
-            for split, infos in held_out.items()
+            for split, infos in held.items()
         }
-
     with atomic_write(outputs['adaptation.json']) as f:
         json.dump(results, f, indent=1)
-    kept = int(np.any(offsets.offsets_mm != 0, axis=1).sum())
-    print(f'K = {args.num_images} images of {args.local_json}; offsets kept '
-          f'for {kept} of {len(base.names)} landmarks')
-    print(f'{"":<12}{"split":<10}{"MRE":>7}' +
-          ''.join(f'{"SDR" + str(t):>8}' for t in (2.0, 2.5, 3.0, 4.0)) +
-          (f'{"SCR":>8}' if 'SCR_mean' in
-           next(iter(results['before'].values())) else '') + f'{"minutes":>9}')
-    rows: List[str] = []
-    for label in ('before', 'offsets', 'fine-tuned'):
-        for split, metrics in results.get(label, {}).items():
-            rows.append(_row(label, split, metrics, minutes[label]))
-    print('\n'.join(rows))
-    print(f'written: {args.work_dir}/' +
-          ', '.join(n for n in OUTPUTS if osp.exists(outputs[n])))
     return results

@@ -1,6 +1,5 @@
-"""Conformal calibration of a trained model on a held-out split.
-
-    python tools/calibrate.py CONFIG CKPT --split cal --coverage 0.95
+"""Conformal calibration of a trained model on a held-out split, as
+``tools/calibrate.py`` does it.
 
 Predicts every image of the split (as tools/predict.py would: whole image,
 the config's framing and flip test), scores each landmark against the
@@ -17,7 +16,7 @@ import numpy as np
 from mmengine.config import Config
 
 from ..analysis import landmark_indices, measure
-from ..calibration import SCORES, LandmarkCalibration
+from ..calibration import LandmarkCalibration
 from ..utils.file_hash import file_sha256
 from ..utils.output_lock import output_lock
 from ..utils.overwrite_guard import check_outputs_free
@@ -25,7 +24,6 @@ from .annotated_splits import (check_distinct, check_spacing, check_unseen,
                                image_digests, image_properties, offsets_images,
                                predict_split, read_split, seen_images,
                                split_ann_file)
-from .command_line import add_run_options, load_config, model_parser
 from .landmark_predictor import LandmarkPredictor
 
 
@@ -99,7 +97,8 @@ def calibrate(config: str,
         batch_size,
         with_spread=True,
         site_offsets=site_offsets)
-    seen = seen_images(cfg, predictor.checkpoint_meta, checkpoint)
+    seen = seen_images(
+        cfg, predictor.checkpoint_meta, checkpoint, cfg_options=cfg_options)
     if site_offsets is not None:
         # radii for offset predictions, measured on the offsets' own images,
         # would be too small
@@ -129,77 +128,68 @@ def calibrate(config: str,
             site=site or info.get('site', info.get('dataset', 'not recorded')),
             config=config,
             checkpoint=checkpoint,
-            checkpoint_sha256=file_sha256(checkpoint),
+            checkpoint_sha256=predictor.checkpoint_sha256,
+            config_sha256=predictor.config_sha256,
             site_offsets=site_offsets,
             site_offsets_sha256=site_offsets and file_sha256(site_offsets)))
 
 
-def main(argv: Optional[Sequence[str]] = None) -> LandmarkCalibration:
-    """``tools/calibrate.py``.
+def calibration_path(checkpoint: str, score: str, coverage: float) -> str:
+    """Where a calibration goes by default: beside its checkpoint,
+    ``<checkpoint stem>_calibration_<score>_<coverage>.json``.
 
     Args:
-        argv (Sequence[str], optional): The arguments; default
-            ``sys.argv[1:]``.
+        checkpoint (str): The checkpoint calibrated.
+        score (str): ``'radial'`` or ``'adaptive'``.
+        coverage (float): Nominal coverage.
+
+    Returns:
+        str: The path.
+    """
+    return (f'{osp.splitext(checkpoint)[0]}_calibration_'
+            f'{score}_{coverage:g}.json')
+
+
+def calibrate_to_file(out: str,
+                      config: str,
+                      checkpoint: str,
+                      split: str = 'cal',
+                      ann_file: Optional[str] = None,
+                      overwrite: bool = False,
+                      **options) -> LandmarkCalibration:
+    """Calibrates (:func:`calibrate`) and writes the calibration to
+    ``out``, atomically, holding a lock on it meanwhile: of two runs to
+    one file, the second is refused rather than both saying 'written'
+    with one file lost.
+
+    Args:
+        out (str): The JSON file to write (see :func:`calibration_path`).
+        config (str): The model's config.
+        checkpoint (str): Its checkpoint.
+        split (str): The split: ``<split>.json`` beside the config's val
+            annotation file, unless ``ann_file`` is given.
+        ann_file (str, optional): The split's annotation file, given; it
+            stands for itself (the record names its file, not ``split``).
+        overwrite (bool): Replace an existing ``out``.
+        **options: The other arguments of :func:`calibrate`.
 
     Returns:
         LandmarkCalibration: What was written.
 
     Raises:
-        FileExistsError: If the output exists, unless ``--overwrite``.
+        FileExistsError: If ``out`` exists, unless ``overwrite``.
         OutputLockedError: If another run is writing it.
-        FileNotFoundError: If the split has no annotation file.
-        ValueError: If the split shares images with training or val data.
+        ValueError, FileNotFoundError: As :func:`calibrate`, before
+            anything is written.
     """
-    parser = model_parser(__doc__)
-    parser.add_argument(
-        '--split',
-        default='cal',
-        help='the split: SPLIT.json beside the val annotation file')
-    parser.add_argument('--ann-file', help='the split\'s file, given')
-    parser.add_argument('--coverage', type=float, default=0.95)
-    parser.add_argument('--score', default='adaptive', choices=SCORES)
-    parser.add_argument('--out', help='default: beside the checkpoint')
-    parser.add_argument(
-        '--data-root',
-        help='the folder the split\'s image names are relative to; '
-        'default the config\'s data_root')
-    parser.add_argument(
-        '--site-offsets',
-        help='a file of tools/adapt.py, applied before scoring (the radii '
-        'then go with it)')
-    parser.add_argument(
-        '--site', help='the site the radii hold for (for the record)')
-    parser.add_argument('--overwrite', action='store_true')
-    parser.add_argument('--batch-size', type=int, default=8)
-    add_run_options(parser)
-    args = parser.parse_args(argv)
-    if not 0 < args.coverage < 1:
-        parser.error(f'--coverage must lie in (0, 1), got {args.coverage}')
-    cfg = load_config(args)
-    ann_file = args.ann_file or split_ann_file(cfg, args.split)
-    out = args.out or (f'{osp.splitext(args.checkpoint)[0]}_calibration_'
-                       f'{args.score}_{args.coverage:g}.json')
-    # a file given stands for itself, not for --split
-    split = osp.splitext(osp.basename(args.ann_file))[0] \
-        if args.ann_file else args.split
-    # one run per output: two would each say 'written', one file lost
+    if ann_file:
+        split = osp.splitext(osp.basename(ann_file))[0]
+    else:
+        cfg = Config.fromfile(config)
+        cfg.merge_from_dict(options.get('cfg_options') or {})
+        ann_file = split_ann_file(cfg, split)
     with output_lock(out):
-        check_outputs_free([out], args.overwrite)
-        calibration = calibrate(args.config, args.checkpoint, ann_file, split,
-                                args.coverage, args.score, args.cfg_options,
-                                args.device, args.batch_size, args.site,
-                                args.data_root, args.site_offsets)
+        check_outputs_free([out], overwrite)
+        calibration = calibrate(config, checkpoint, ann_file, split, **options)
         calibration.save(out)
-    unit = 'mm' if args.score == 'radial' else 'x spread'
-    print(f'{calibration.n} images of {ann_file}, {args.coverage:.0%} '
-          f'coverage, score {args.score}; thresholds ({unit}):')
-    for name, t in zip(calibration.names, calibration.thresholds):
-        print(f'  {name:<28}{t:8.3f}')
-    if calibration.measurement_margins:
-        print('measurement margins: ' +
-              ', '.join(f'{m} {v:.2f}'
-                        for m, v in calibration.measurement_margins.items()))
-    if calibration.shortfall():
-        print('warning: ' + calibration.shortfall())
-    print(f'written: {out}')
     return calibration

@@ -1,6 +1,5 @@
-"""Exports a trained model to ONNX: heatmaps out, dynamic batch.
-
-    python tools/deployment/export_onnx.py CONFIG CKPT --out model.onnx
+"""Exports a trained model to ONNX (heatmaps out, dynamic batch), as
+``tools/deployment/export_onnx.py`` does.
 
 The network's input is the image batch normalised as the config's
 data_preprocessor does; its outputs are the head's heatmaps, one per level.
@@ -10,10 +9,8 @@ and the largest absolute difference printed. Use the file with
 frames each image as PyTorch does (the whole image) and decodes the heatmaps
 with the head's own ``decode``: the graph holds no decoding of its own.
 """
-import argparse
-import io
-import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+import warnings
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -66,99 +63,112 @@ def onnx_output_names(estimator: nn.Module) -> List[str]:
 # that calibrations and site offsets made for it are accepted, and others not
 CHECKPOINT_SHA256 = 'checkpoint_sha256'
 
+# the lowest ONNX opset export_onnx writes: the lowest that PyTorch's
+# torch.export-based exporter implements (it would convert the graph down
+# afterwards, which failed for HYATT-Net's)
+MIN_OPSET = 18
+
 
 def export_onnx(estimator: nn.Module,
                 input_size: Tuple[int, int],
                 path: str,
-                opset: int = 17,
+                opset: int = MIN_OPSET,
                 metadata: Optional[Dict[str, str]] = None) -> float:
     """Exports heatmaps with a dynamic batch and checks it with onnxruntime.
 
-    The file is written only once the check has run, and atomically: a
-    failed export leaves nothing half-written.
+    The graph is captured with ``torch.export`` (PyTorch's current
+    exporter, ``torch.onnx.export(..., dynamo=True)``). The file is written
+    only once the check has run, and atomically: a failed export leaves
+    nothing half-written.
 
     Args:
         estimator (nn.Module): A built pose estimator with its weights.
         input_size (tuple): ``(W, H)`` of the network input.
         path (str): The ``.onnx`` file to write.
-        opset (int): ONNX opset.
+        opset (int): ONNX opset, at least ``MIN_OPSET`` (18).
         metadata (dict, optional): Strings to record in the file's
             ``metadata_props`` (e.g. ``CHECKPOINT_SHA256``).
 
     Returns:
         float: the largest absolute difference between PyTorch's and
-        onnxruntime's heatmaps on a random batch of 2.
+        onnxruntime's heatmaps on a random batch of 3 (another size than
+        the example the graph was captured with, so the batch is dynamic).
+
+    Raises:
+        ValueError: If ``opset`` is below ``MIN_OPSET``.
     """
-    import onnx
     import onnxruntime as ort
+    if opset < MIN_OPSET:
+        raise ValueError(
+            f'ONNX opset {opset}: PyTorch\'s exporter writes opset '
+            f'{MIN_OPSET} or later; ask for {MIN_OPSET} or later')
     network = HeatmapNetwork(estimator).eval()
     w, h = input_size
     names = onnx_output_names(estimator)
-    buffer = io.BytesIO()
-    torch.onnx.export(
-        network, (torch.randn(1, 3, h, w), ),
-        buffer,
-        input_names=['inputs'],
-        output_names=names,
-        dynamic_axes={n: {
-            0: 'batch'
-        }
-                      for n in ['inputs'] + names},
-        opset_version=opset,
-        dynamo=False)
-    x = torch.randn(2, 3, h, w)
+    with warnings.catch_warnings():
+        # torch 2.12's torch.export copies its own deprecated LeafSpec
+        # objects: nothing a caller can act on
+        warnings.filterwarnings('ignore',
+                                r'`isinstance\(treespec, LeafSpec\)`',
+                                FutureWarning)
+        # an example batch of 2: torch.export would take a size of 1 for a
+        # constant
+        program = torch.onnx.export(
+            network, (torch.randn(2, 3, h, w), ),
+            input_names=['inputs'],
+            output_names=names,
+            dynamic_shapes=({
+                0: torch.export.Dim('batch')
+            }, ),
+            opset_version=opset,
+            dynamo=True,
+            verbose=False)
+    proto = program.model_proto
+    for key, value in (metadata or {}).items():
+        proto.metadata_props.add(key=key, value=value)
+    serialized = proto.SerializeToString()
+    x = torch.randn(3, 3, h, w)
     session = ort.InferenceSession(
-        buffer.getvalue(), providers=['CPUExecutionProvider'])
+        serialized, providers=['CPUExecutionProvider'])
     got = session.run(None, {'inputs': x.numpy()})
     with torch.no_grad():
         want = network(x)
     diff = max(float(np.abs(g - t.numpy()).max()) for g, t in zip(got, want))
-    proto = onnx.load_from_string(buffer.getvalue())
-    for key, value in (metadata or {}).items():
-        proto.metadata_props.add(key=key, value=value)
     with atomic_write(path, 'wb') as f:
-        f.write(proto.SerializeToString())
+        f.write(serialized)
     return diff
 
 
-def main(argv: Optional[Sequence[str]] = None) -> float:
-    """``tools/deployment/export_onnx.py``: exports a config's checkpoint.
+def export_checkpoint(config: str,
+                      checkpoint: str,
+                      out: str,
+                      opset: int = 17,
+                      overwrite: bool = False) -> float:
+    """Exports a config's checkpoint (:func:`export_onnx`), recording the
+    checkpoint's SHA-256 in the file (``CHECKPOINT_SHA256``).
 
     Args:
-        argv (Sequence[str], optional): The arguments; default
-            ``sys.argv[1:]``.
+        config (str): The config file.
+        checkpoint (str): Its checkpoint.
+        out (str): The ``.onnx`` file to write.
+        opset (int): ONNX opset.
+        overwrite (bool): Replace an existing ``out``.
 
     Returns:
         float: As :func:`export_onnx`.
 
     Raises:
-        SystemExit: On bad arguments, an existing output without
-            ``--overwrite``, or a config without an input size.
+        FileExistsError: If ``out`` exists, unless ``overwrite``.
+        ValueError: If the config has no input size.
         CheckpointMismatchError: If the checkpoint does not fit the config.
     """
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 2)[2])
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('--out', required=True, help='the .onnx file')
-    parser.add_argument('--opset', type=int, default=17)
-    parser.add_argument('--overwrite', action='store_true')
-    args = parser.parse_args(argv)
-    try:
-        check_outputs_free([args.out], args.overwrite)
-        cfg = Config.fromfile(args.config)
-        input_size = input_size_of(cfg)
-    except (FileExistsError, ValueError) as err:
-        sys.exit(f'error: {err}')
+    check_outputs_free([out], overwrite)
+    cfg = Config.fromfile(config)
+    input_size = input_size_of(cfg)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = MODELS.build(cfg.model)
     # Refuses another config's checkpoint rather than exporting a
     # partly random model.
-    load_checkpoint_strict(model, args.checkpoint, args.config)
-    diff = export_onnx(model.eval(), input_size, args.out, args.opset,
-                       {CHECKPOINT_SHA256: file_sha256(args.checkpoint)})
-    print(f'wrote {args.out}; onnxruntime vs PyTorch heatmaps: max abs '
-          f'difference {diff:.2e}')
-    return diff
+    load_checkpoint_strict(model, checkpoint, config)
+    return export_onnx(model.eval(), input_size, out, opset,
+                       {CHECKPOINT_SHA256: file_sha256(checkpoint)})

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from hyatt_mmpose.apis import LandmarkPredictor, adapting, calibrating
+from hyatt_mmpose.apis import LandmarkPredictor, adapt, calibrate_to_file
 from hyatt_mmpose.calibration import CalibrationError
+from hyatt_mmpose.commands import adapt as adapt_tool
 
 
 @pytest.fixture(scope='module')
@@ -32,11 +33,17 @@ def adapted(tiny_checkpoint, site, tmp_path_factory):
     config, checkpoint = tiny_checkpoint
     root, local = site
     work = str(tmp_path_factory.mktemp('adapt'))
-    results = adapting.main([
-        config, checkpoint, local, '--num-images', '6', '--work-dir', work,
-        '--iters', '30', '--lr', '1e-3', '--backbone-lr-mult', '1', '--site',
-        'synthetic clinic', '--data-root', root
-    ])
+    results = adapt(
+        config,
+        checkpoint,
+        local,
+        6,
+        work,
+        iters=30,
+        lr=1e-3,
+        backbone_lr_mult=1,
+        site='synthetic clinic',
+        data_root=root)
     return results, work
 
 
@@ -86,14 +93,16 @@ def test_predictor_applies_site_offsets(adapted, tiny_checkpoint,
     assert 'site offsets not applied' in unscaled['warnings'][0]
 
 
-def test_outputs_are_never_overwritten(adapted, tiny_checkpoint, site):
+def test_outputs_are_never_overwritten(adapted, tiny_checkpoint, site, capsys):
     _, work = adapted
     config, checkpoint = tiny_checkpoint
-    with pytest.raises(FileExistsError, match='--overwrite'):
-        adapting.main([
-            config, checkpoint, site[1], '--num-images', '6', '--work-dir',
-            work
-        ])
+    before = json.load(open(f'{work}/adaptation.json'))
+    assert adapt_tool.main(
+        [config, checkpoint, site[1], '--num-images', '6', '--work-dir',
+         work]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith('error: ') and '--overwrite' in err
+    assert json.load(open(f'{work}/adaptation.json')) == before
 
 
 def test_calibration_follows_the_site(adapted, site, tiny_checkpoint,
@@ -101,21 +110,26 @@ def test_calibration_follows_the_site(adapted, site, tiny_checkpoint,
     _, work = adapted
     root, local = site
     config, checkpoint = tiny_checkpoint
-    options = ['--data-root', root]
     # the images the checkpoint was adapted on cannot calibrate it
     with pytest.raises(
             ValueError,
             match=r'same pixels as images in .*adapt_images\.json'):
-        calibrating.main([
-            config, f'{work}/adapted.pth', '--ann-file', local, '--out',
-            str(tmp_path / 'x.json')
-        ] + options)
+        calibrate_to_file(
+            str(tmp_path / 'x.json'),
+            config,
+            f'{work}/adapted.pth',
+            ann_file=local,
+            data_root=root)
     # the site's held-out images, as tools/adapt.py wrote them, can
     cal_file = str(tmp_path / 'site_cal.json')
-    cal = calibrating.main([
-        config, f'{work}/adapted.pth', '--ann-file', f'{work}/held_out.json',
-        '--coverage', '0.8', '--site', 'synthetic clinic', '--out', cal_file
-    ] + options)
+    cal = calibrate_to_file(
+        cal_file,
+        config,
+        f'{work}/adapted.pth',
+        ann_file=f'{work}/held_out.json',
+        coverage=0.8,
+        site='synthetic clinic',
+        data_root=root)
     assert cal.n == 6 and cal.record['site'] == 'synthetic clinic'
     assert np.all(np.isfinite(cal.thresholds))  # 0.8 needs 4 images
     LandmarkPredictor(config, f'{work}/adapted.pth', calibration=cal_file)
@@ -137,8 +151,12 @@ def test_held_out_images_drawn_to_adapt_on_are_refused(tiny_checkpoint, site,
     config, checkpoint = tiny_checkpoint
     root, local = site
     with pytest.raises(ValueError, match='drawn to adapt on'):
-        adapting.main([
-            config, checkpoint, local, '--num-images', '6', '--held-out',
-            local, '--work-dir',
-            str(tmp_path), '--offsets-only', '--data-root', root
-        ])
+        adapt(
+            config,
+            checkpoint,
+            local,
+            6,
+            str(tmp_path),
+            held_out=[local],
+            offsets_only=True,
+            data_root=root)

@@ -8,21 +8,25 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from hyatt_mmpose.apis import (LandmarkPredictor, calibrating, coverage_report,
-                               predict_files, testing)
+from hyatt_mmpose.apis import (LandmarkPredictor, calibrate_to_file,
+                               report_coverage, testing)
 from hyatt_mmpose.calibration import CalibrationError, LandmarkCalibration
+from hyatt_mmpose.commands import calibrate as calibrate_tool
+from hyatt_mmpose.commands import plot_coverage as plot_coverage_tool
+from hyatt_mmpose.commands import predict as predict_tool
 from hyatt_mmpose.visualization.landmark_drawing import RADIUS_COLOUR
 
 
 @pytest.fixture(scope='module')
 def calibrated(tiny_checkpoint, tmp_path_factory):
-    """The tiny model calibrated at 50 % on the synthetic test split."""
+    """The tiny model calibrated at 50 % on the synthetic test split, by
+    tools/calibrate.py."""
     config, checkpoint = tiny_checkpoint
     out = str(tmp_path_factory.mktemp('cal') / 'cal.json')
-    calibrating.main([
+    assert calibrate_tool.main([
         config, checkpoint, '--split', 'test', '--coverage', '0.5', '--out',
         out
-    ])
+    ]) == 0
     return config, checkpoint, out
 
 
@@ -53,23 +57,21 @@ def test_training_and_val_images_are_refused(tiny_checkpoint, tmp_path):
     config, checkpoint = tiny_checkpoint
     with pytest.raises(
             ValueError, match=r'val\.json: 4 image\(s\).*same pixels as'):
-        calibrating.main([
-            config, checkpoint, '--split', 'val', '--out',
-            str(tmp_path / 'x.json')
-        ])
+        calibrate_to_file(
+            str(tmp_path / 'x.json'), config, checkpoint, split='val')
     with pytest.raises(FileNotFoundError, match='--cal-size 20'):
-        calibrating.main([config, checkpoint, '--out', str(tmp_path / 'y')])
+        calibrate_to_file(str(tmp_path / 'y'), config, checkpoint)
     # a config that no longer lists the training images: the checkpoint's
     # own saved config still does
     other = Config.fromfile(config)
     other.train_dataloader.dataset.ann_file = 'annotations/test.json'
     other.dump(str(tmp_path / 'other.py'))
     with pytest.raises(ValueError, match=r'train\.json \(train_dataloader\)'):
-        calibrating.main([
-            str(tmp_path / 'other.py'), checkpoint, '--split', 'train',
-            '--out',
-            str(tmp_path / 'z.json')
-        ])
+        calibrate_to_file(
+            str(tmp_path / 'z.json'),
+            str(tmp_path / 'other.py'),
+            checkpoint,
+            split='train')
     assert not (tmp_path / 'x.json').exists()
 
 
@@ -119,7 +121,7 @@ def test_calibration_of_other_landmarks_is_refused(calibrated, tmp_path):
 def test_predict_tool_writes_radii(calibrated, synthetic_root, tmp_path):
     config, checkpoint, path = calibrated
     out = tmp_path / 'out'
-    assert predict_files.main([
+    assert predict_tool.main([
         config, checkpoint, f'{synthetic_root}/images/test_0002.png',
         '--spacing', '0.5', '--calibration', path, '--max-radius', '0',
         '--out-dir',
@@ -135,7 +137,7 @@ def test_predict_tool_writes_radii(calibrated, synthetic_root, tmp_path):
     assert float(row['cranial_base_0_radius_mm']) == first['radius_mm']
     # the radii are drawn, in their own colour, only with a calibration
     plain = tmp_path / 'plain'
-    predict_files.main([
+    predict_tool.main([
         config, checkpoint, f'{synthetic_root}/images/test_0002.png',
         '--spacing', '0.5', '--out-dir',
         str(plain)
@@ -148,24 +150,27 @@ def test_predict_tool_writes_radii(calibrated, synthetic_root, tmp_path):
 
 def test_test_tool_reports_coverage(calibrated, tmp_path):
     config, checkpoint, path = calibrated
-    metrics = testing.main([
-        config, checkpoint, '--calibration', path, '--work-dir',
-        str(tmp_path)
-    ])
+    metrics = testing.test(
+        config, checkpoint, work_dir=str(tmp_path), calibration=path)
     assert 0 <= metrics['coverage'] <= 100
     assert metrics['radius_median_mm'] > 0
     assert 'MRE' in metrics
 
 
-def test_coverage_plots_are_written(calibrated, tmp_path):
+def test_coverage_plots_are_written(calibrated, tmp_path, capsys):
     config, checkpoint, path = calibrated
-    curves = coverage_report.main([
+    report = report_coverage(config, checkpoint, path, ['test'],
+                             str(tmp_path / 'lib'))
+    # empirical coverage cannot fall as the nominal level rises
+    assert np.all(np.diff(report['test']['reliability']) >= 0)
+    assert report['test']['n'] == 4
+    assert plot_coverage_tool.main([
         config, checkpoint, '--calibration', path, '--splits', 'test',
         '--out-dir',
         str(tmp_path)
-    ])
-    # empirical coverage cannot fall as the nominal level rises
-    assert np.all(np.diff(curves['test']) >= 0)
+    ]) == 0
+    row = f'{"test":<10}{4:>5}{report["test"]["coverage"]:>12.2f}'
+    assert row in capsys.readouterr().out
     for name in ('reliability.png', 'radius_vs_error_test.png'):
         image = cv2.imread(str(tmp_path / name))
         assert image is not None and image.std() > 0

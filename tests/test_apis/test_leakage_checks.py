@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from hyatt_mmpose.apis import adapting, calibrating
+from hyatt_mmpose.commands import adapt as adapt_tool
 
 
 def _subset(root, split, out, copies=None, rename=None):
@@ -101,6 +102,27 @@ def test_missing_training_files_stop_the_check(tiny_checkpoint, synthetic_root,
             test_json,
             'cal',
             data_root=synthetic_root)
+    # where the data is, said as the message says, reaches the config
+    # saved in the checkpoint too
+    options = {
+        f'{loader}.dataset.data_root': synthetic_root
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+    }
+    calibration = calibrating.calibrate(
+        str(project / 'tiny.py'),
+        old,
+        test_json,
+        'cal',
+        coverage=0.5,
+        cfg_options=options)
+    assert calibration.n == 4
+    with pytest.raises(ValueError, match=r'8 image\(s\).*train\.json'):
+        calibrating.calibrate(
+            str(project / 'tiny.py'),
+            old,
+            f'{synthetic_root}/annotations/train.json',
+            'cal',
+            cfg_options=options)
     # from the project folder the same check is made, and passes
     monkeypatch.chdir(project)
     calibration = calibrating.calibrate(
@@ -125,11 +147,11 @@ def test_offsets_images_are_refused_as_calibration(tiny_checkpoint,
     calibration lists copies of them."""
     config, checkpoint = tiny_checkpoint
     work = tmp_path / 'site'
-    adapting.main([
+    assert adapt_tool.main([
         config, checkpoint, f'{synthetic_root}/annotations/test.json',
         '--num-images', '3', '--work-dir',
         str(work), '--offsets-only'
-    ])
+    ]) == 0
     with pytest.raises(
             ValueError,
             match=r'3 image\(s\).*site_offsets\.json was '
@@ -158,18 +180,18 @@ def test_adapt_overwrite_leaves_no_stale_draw(tiny_checkpoint, synthetic_root,
     config, checkpoint = tiny_checkpoint
     work = tmp_path / 'w'
     test_json = f'{synthetic_root}/annotations/test.json'
-    adapting.main([
+    assert adapt_tool.main([
         config, checkpoint, test_json, '--num-images', '2', '--work-dir',
         str(work), '--offsets-only'
-    ])
+    ]) == 0
     assert (work / 'held_out.json').exists()
     # the val images are not in the local set: they can be held out
     other = _subset(synthetic_root, 'val', tmp_path / 'val_held.json')
-    adapting.main([
+    assert adapt_tool.main([
         config, checkpoint, test_json, '--num-images', '3', '--held-out',
         other, '--work-dir',
         str(work), '--offsets-only', '--overwrite'
-    ])
+    ]) == 0
     assert not (work / 'held_out.json').exists()
     assert len(json.load(open(work / 'adapt_images.json'))['images']) == 3
 
@@ -179,12 +201,16 @@ def test_adapt_refuses_a_draw_of_no_images(tiny_checkpoint, synthetic_root,
                                            tmp_path, num_images, capsys):
     config, checkpoint = tiny_checkpoint
     with pytest.raises(SystemExit):
-        adapting.main([
+        adapt_tool.main([
             config, checkpoint, f'{synthetic_root}/annotations/test.json',
             '--num-images', num_images, '--work-dir',
             str(tmp_path / 'w')
         ])
     assert '--num-images must be 1 or more' in capsys.readouterr().err
+    with pytest.raises(ValueError, match='--num-images must be 1 or more'):
+        adapting.adapt(config, checkpoint,
+                       f'{synthetic_root}/annotations/test.json',
+                       int(num_images), str(tmp_path / 'w'))
     assert not (tmp_path / 'w').exists()
 
 
@@ -201,9 +227,48 @@ def test_adapt_without_spacing_writes_nothing(tiny_checkpoint, synthetic_root,
             ValueError,
             match=r'local\.json: 1 of 4 image\(s\), e\.g\. '
             'image id [0-9]+ .*test_0002.*site offsets'):
-        adapting.main([
-            config, checkpoint,
-            str(local), '--num-images', '2', '--work-dir',
-            str(tmp_path / 'w'), '--data-root', synthetic_root
-        ])
+        adapting.adapt(
+            config,
+            checkpoint,
+            str(local),
+            2,
+            str(tmp_path / 'w'),
+            data_root=synthetic_root)
     assert not (tmp_path / 'w').exists()
+
+
+def test_images_of_an_unrecorded_parent_are_checked(tiny_checkpoint,
+                                                    synthetic_root, tmp_path):
+    """A model fine-tuned from a checkpoint that records no images: the
+    parent's training images are read from the parent's own files, and a
+    parent that is gone is named in a warning (not silently skipped)."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    from hyatt_mmpose.apis.annotated_splits import seen_images
+    from hyatt_mmpose.datasets.image_identity import image_sha256
+    from ..utils import tiny_config
+    config, checkpoint = tiny_checkpoint
+    bare = torch.load(checkpoint, weights_only=True)
+    del bare['meta']['seen_images']
+    parent = tmp_path / 'parent.pth'
+    torch.save(bare, parent)
+    cfg = tiny_config(synthetic_root, str(tmp_path / 'ft'), max_epochs=1)
+    cfg.train_dataloader.dataset.ann_file = 'annotations/test.json'
+    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    cfg.load_from = str(parent)
+    Runner.from_cfg(cfg).train()
+    child = str(tmp_path / 'ft' / 'epoch_1.pth')
+    meta = torch.load(child, weights_only=True)['meta']
+    seen = seen_images(Config.fromfile(config), meta, child)
+    train_doc = json.load(open(f'{synthetic_root}/annotations/train.json'))
+    for image in train_doc['images']:
+        digest = image_sha256(f'{synthetic_root}/{image["file_name"]}')
+        assert 'train.json (train_dataloader)' in seen[digest]
+    os.remove(parent)
+    with pytest.warns(
+            UserWarning,
+            match='parent.pth, which records no '
+            'training images and is not found'):
+        seen = seen_images(Config.fromfile(config), meta, child)
+    assert len(seen) == 4  # the child's own: the test split

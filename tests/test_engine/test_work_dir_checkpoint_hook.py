@@ -117,12 +117,14 @@ def test_resume_other_checkpoint_into_new_work_dir(hook, keeps, original,
     foreign = {name: f'another run: {name}' for name in before}
     for name, text in foreign.items():
         (new / name).write_text(text)
-    training.main([
-        config, '--work-dir',
-        str(new), '--resume',
-        str(original / 'epoch_2.pth'), '--cfg-options',
-        'train_cfg.max_epochs=4', f'default_hooks.checkpoint.type={hook}'
-    ])
+    training.train(
+        config,
+        work_dir=str(new),
+        resume=str(original / 'epoch_2.pth'),
+        cfg_options={
+            'train_cfg.max_epochs': 4,
+            'default_hooks.checkpoint.type': hook
+        })
     assert max(best_epochs(new)) > 2
     assert {'epoch_3.pth', 'epoch_4.pth'} <= set(files(new))
     kept = {

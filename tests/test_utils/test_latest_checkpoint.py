@@ -1,8 +1,6 @@
 import os.path as osp
 
-from mmengine.config import Config
-
-from hyatt_mmpose.apis.training import merge_args, parse_args
+from hyatt_mmpose.apis.training import RESUME_LATEST, training_config
 from hyatt_mmpose.utils import latest_checkpoint
 from ..utils import REPO_ROOT
 
@@ -20,14 +18,10 @@ def test_latest_checkpoint_is_this_work_dirs_own(tmp_path):
 def test_resume_without_own_checkpoint_starts_afresh(tmp_path):
     # a copied work dir with only mmengine's pointer into the original run
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'x.pth'))
-    args = parse_args([
-        osp.join(REPO_ROOT, 'configs', 'hyatt_synthetic_demo.py'),
-        '--work-dir',
-        str(tmp_path), '--resume'
-    ])
-    cfg = merge_args(Config.fromfile(args.config), args)
+    config = osp.join(REPO_ROOT, 'configs', 'hyatt_synthetic_demo.py')
+    cfg = training_config(config, str(tmp_path), RESUME_LATEST)
     assert cfg.resume is False and cfg.load_from is None
     (tmp_path / 'epoch_3.pth').write_bytes(b'')
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = training_config(config, str(tmp_path), RESUME_LATEST)
     assert cfg.resume is True
     assert cfg.load_from == str(tmp_path / 'epoch_3.pth')

@@ -149,10 +149,9 @@ def test_training_refuses_before_writing(run, tmp_path):
     config, work = run
     new = tmp_path / 'new'
     with pytest.raises(ResumeError):
-        training.main([
-            config, '--work-dir',
-            str(new), '--resume',
-            str(work / 'epoch_2.pth'), '--cfg-options',
-            'train_cfg.max_epochs=2'
-        ])
+        training.train(
+            config,
+            work_dir=str(new),
+            resume=str(work / 'epoch_2.pth'),
+            cfg_options={'train_cfg.max_epochs': 2})
     assert not new.exists()

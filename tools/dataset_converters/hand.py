@@ -1,61 +1,14 @@
 """Converts Digital Hand Atlas radiographs and the 37-landmark CSV.
 
     python tools/dataset_converters/hand.py data/hand_xray
+    python tools/dataset_converters/hand.py data/hand_xray \\
+        --train-ids train.txt --val-ids val.txt --test-ids test.txt
 
-Reads ``images/<id>.<any extension>`` and ``all.csv`` (rows of
-``id,x0,y0,...,x36,y36`` in pixels, no header). CSV rows whose image is
-absent are reported and left out; the rest are split into train, val and
-test, either at random from ``--seed`` or from id lists (one id per line).
-The images carry no pixel spacing: evaluate in mm with
-``RadialErrorMetric(reference_distance=dict(landmarks=(0, 4), mm=50.0))``.
+See ``--help``; the command line is :mod:`hyatt_mmpose.commands.convert_hand`.
 """
-import argparse
 import sys
 
-from hyatt_mmpose.datasets.converters import (ConversionError, convert_hand,
-                                              format_counts)
-from hyatt_mmpose.datasets.converters.hand import SPLITS
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 2)[2])
-    parser.add_argument('root', help='folder with images/ and all.csv')
-    parser.add_argument('--csv', help='default: ROOT/all.csv')
-    parser.add_argument('--out-dir', help='default: ROOT/annotations')
-    parser.add_argument('--val-fraction', type=float, default=0.1)
-    parser.add_argument('--test-fraction', type=float, default=0.2)
-    parser.add_argument('--seed', type=int, default=0)
-    for split in SPLITS:
-        parser.add_argument(
-            f'--{split}-ids',
-            metavar='FILE',
-            help=f'ids of the {split} split, one per line')
-    parser.add_argument('--skip-bad', action='store_true')
-    parser.add_argument('--overwrite', action='store_true')
-    args = parser.parse_args(argv)
-    id_lists = None
-    given = [getattr(args, f'{s}_ids') for s in SPLITS]
-    if any(given):
-        if not all(given):
-            parser.error('give --train-ids, --val-ids and --test-ids together')
-        id_lists = dict(zip(SPLITS, given))
-    try:
-        counts, missing = convert_hand(args.root, args.out_dir, args.csv,
-                                       args.val_fraction, args.test_fraction,
-                                       args.seed, id_lists, args.skip_bad,
-                                       args.overwrite)
-    except (ConversionError, FileExistsError) as err:
-        sys.exit(f'error: {err}')
-    if missing:
-        shown = ', '.join(str(i) for i in missing[:20])
-        more = f' and {len(missing) - 20} more' if len(missing) > 20 else ''
-        print(f'{len(missing)} CSV rows have no image and were left out: '
-              f'{shown}{more}')
-    print(format_counts(counts))
-
+from hyatt_mmpose.commands.convert_hand import main
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -1,57 +1,14 @@
 """Converts the ISBI 2015 challenge layout to hyatt_mmpose's JSON.
 
     python tools/dataset_converters/isbi2015.py data/isbi2015
+    python tools/dataset_converters/isbi2015.py data/isbi2015 --cal-size 20
 
-Reads ``RawImage/{TrainingData,Test1Data,Test2Data}/NNN.<any extension>``
-and ``AnnotationsByMD/400_{senior,junior}/NNN.txt`` (the first 19 ``x,y``
-lines; the original release may add lines after them), and writes
-``train``, ``val``, ``test1`` and ``test2`` JSON to ``--out-dir`` (default
-``DATA_ROOT/annotations``), image paths relative to DATA_ROOT. Val is drawn
-from the 150 training images with a fixed seed, so that checkpoints are
-never chosen on a test set; ``--cal-size 20`` draws a calibration split
-``cal`` too (for tools/calibrate.py), which the training set loses.
-Spacing: 0.1 mm per pixel.
+See ``--help``; the command line is
+:mod:`hyatt_mmpose.commands.convert_isbi2015`.
 """
-import argparse
 import sys
 
-from hyatt_mmpose.datasets.converters import (ConversionError,
-                                              convert_isbi2015, format_counts)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split('\n', 2)[2])
-    parser.add_argument(
-        'root', help='the ISBI 2015 root (RawImage, '
-        'AnnotationsByMD)')
-    parser.add_argument('--out-dir', help='default: ROOT/annotations')
-    parser.add_argument(
-        '--ground-truth', default='mean', choices=['mean', 'senior', 'junior'])
-    parser.add_argument('--val-size', type=int, default=20)
-    parser.add_argument(
-        '--cal-size',
-        type=int,
-        default=0,
-        help='training images kept out as the calibration split "cal" '
-        '(19 or more for 95 %% coverage)')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument(
-        '--skip-bad',
-        action='store_true',
-        help='leave bad entries out and list them')
-    parser.add_argument('--overwrite', action='store_true')
-    args = parser.parse_args(argv)
-    try:
-        counts = convert_isbi2015(args.root, args.out_dir, args.ground_truth,
-                                  args.val_size, args.cal_size, args.seed,
-                                  args.skip_bad, args.overwrite)
-    except (ConversionError, FileExistsError) as err:
-        sys.exit(f'error: {err}')
-    print(format_counts(counts))
-
+from hyatt_mmpose.commands.convert_isbi2015 import main
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

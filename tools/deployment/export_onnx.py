@@ -1,16 +1,13 @@
 """Exports a trained model to ONNX: heatmaps out, dynamic batch.
 
     python tools/deployment/export_onnx.py CONFIG CKPT --out model.onnx
+    python tools/predict.py CONFIG model.onnx IMAGES --backend onnxruntime
 
-See ``--help``, and :mod:`hyatt_mmpose.apis.onnx_export`, which does it.
+See ``--help``; the command line is :mod:`hyatt_mmpose.commands.export_onnx`.
 """
 import sys
 
-from hyatt_mmpose.apis.onnx_export import main
-from hyatt_mmpose.utils import CheckpointMismatchError
+from hyatt_mmpose.commands.export_onnx import main
 
 if __name__ == '__main__':
-    try:
-        main()
-    except CheckpointMismatchError as err:  # the message says it all
-        sys.exit(f'error: {err}')
+    sys.exit(main())

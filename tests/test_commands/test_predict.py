@@ -1,3 +1,4 @@
+"""tools/predict.py as a user runs it."""
 import csv
 import json
 import os.path as osp
@@ -7,21 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from hyatt_mmpose.apis import landmark_flags, predict_files
-from hyatt_mmpose.datasets.metainfo import landmark_names
-from hyatt_mmpose.visualization import PLANES
-from hyatt_mmpose.visualization.landmark_drawing import PLANE_COLOUR
-from ..utils import shared_data
-
-
-def strict_json(path) -> dict:
-    """The file as JSON, refusing NaN and Infinity (which are not JSON)."""
-
-    def refuse(constant):
-        raise ValueError(f'{path}: {constant} is not JSON')
-
-    with open(path) as f:
-        return json.loads(f.read(), parse_constant=refuse)
+from hyatt_mmpose.commands import predict as predict_tool
 
 
 def read_table(out) -> list:
@@ -41,7 +28,7 @@ def test_folder_run_finishes_good_files_and_lists_bad_ones(
     (images / 'corrupt.png').write_bytes(b'\x89PNG\r\n\x1a\n garbage')
     (images / 'notes.txt').write_text('not an image')
     out = tmp_path / 'out'
-    status = predict_files.main([
+    status = predict_tool.main([
         config, checkpoint,
         str(images), '--out-dir',
         str(out), '--spacing', '0.5', '--batch-size', '2'
@@ -62,40 +49,8 @@ def test_folder_run_finishes_good_files_and_lists_bad_ones(
     assert not (out / 'empty.json').exists()
 
 
-def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
-    root = shared_data('isbi2015')
-    points = np.loadtxt(
-        f'{root}/AnnotationsByMD/400_senior/001.txt',
-        delimiter=',',
-        max_rows=19)
-    names = landmark_names('isbi2015')
-    result = dict(
-        image_path=f'{root}/RawImage/TrainingData/001.jpg',
-        names=names,
-        landmarks_px=points,
-        landmarks_mm=points * 0.1,
-        scores=np.ones(19),
-        pixel_spacing=np.array([0.1, 0.1]))
-    image = cv2.imread(result['image_path'])
-    row = predict_files.save_result(
-        result, image, str(tmp_path), '001', draw_ceph_planes=True)
-    record = json.load(open(tmp_path / '001.json'))
-    assert record['cephalometry']['classes'] == dict(
-        ANB=3, SNB=3, SNA=2, ODI=3, APDI=3, FHI=1, FMA=2, MW=3)
-    assert row['ANB_class'] == 3 and row['SNA'] == pytest.approx(84.05, 0.01)
-    overlay = cv2.imread(str(tmp_path / '001_overlay.png'))
-    for a, b in PLANES.values():
-        # 30 % of the way along: clear of the other planes and labels.
-        mid = 0.7 * points[names.index(a)] + 0.3 * points[names.index(b)]
-        x, y = np.round(mid).astype(int)
-        assert tuple(overlay[y, x]) == PLANE_COLOUR, (a, b)
-    # A model without these landmarks gets neither.
-    result['names'] = landmark_names('synthetic')
-    assert predict_files.cephalometry(result) is None
-
-
 def run(config, checkpoint, inputs, out, *extra):
-    return predict_files.main(
+    return predict_tool.main(
         [config, checkpoint, *map(str, inputs), '--out-dir',
          str(out), *extra])
 
@@ -228,16 +183,6 @@ def test_spacing_on_the_command_line(tiny_checkpoint, synthetic_root,
             run(config, checkpoint, [image], out, '--spacing', *bad)
 
 
-def test_output_names_never_collide():
-    from hyatt_mmpose.apis.predict_files import output_names
-    names = output_names(
-        ['d/a.png', 'd/a.jpg', 'd/a_png.bmp', 'd/IM1', 'd/IM1.dcm', 'd/b.png'])
-    assert len(set(names.values())) == 6
-    assert names['d/a.jpg'] == 'a_jpg' and names['d/b.png'] == 'b'
-    assert names['d/IM1'] == 'IM1_noext' and names['d/IM1.dcm'] == 'IM1_dcm'
-    assert {names['d/a.png'], names['d/a_png.bmp']} == {'a_png', 'a_png_2'}
-
-
 def test_the_table_opens_in_spreadsheets_as_written(tiny_checkpoint,
                                                     synthetic_root, tmp_path,
                                                     monkeypatch):
@@ -264,67 +209,3 @@ def test_the_table_opens_in_spreadsheets_as_written(tiny_checkpoint,
     for column, cell in row.items():  # every other cell is a number
         if column not in ('image', 'flagged') and cell:
             float(cell)  # a quoted cell would raise
-
-
-def test_a_landmark_that_is_not_a_number_is_null_and_drawn_nowhere(
-        synthetic_root, tmp_path):
-    """Kind 3: a position or score that is not a number (e.g. offsets
-    holding NaN) went into the JSON as NaN, which is not JSON, and then the
-    overlay crashed. Second member: the score."""
-    names = landmark_names('synthetic')
-    points = np.full((len(names), 2), 40.)
-    points[1] = np.nan
-    scores = np.ones(len(names))
-    scores[2] = np.nan
-    result = dict(
-        image_path='x.png',
-        names=names,
-        landmarks_px=points,
-        landmarks_mm=points * 0.5,
-        scores=scores,
-        flags=landmark_flags(points, scores, (96, 96)),
-        pixel_spacing=np.array([0.5, 0.5]),
-        warnings=[])
-    image = cv2.imread(f'{synthetic_root}/images/test_0000.png')
-    row = predict_files.save_result(result, image, str(tmp_path), 'x')
-
-    record = strict_json(tmp_path / 'x.json')
-    first, nan, no_score = record['landmarks'][:3]
-    assert first['x_px'] == 40. and first['x_mm'] == 20.
-    assert [nan[k] for k in ('x_px', 'y_px', 'x_mm', 'y_mm')] == [None] * 4
-    assert 'outside_image' in nan['flags']
-    assert no_score['score'] is None and no_score['x_px'] == 40.
-    assert 'no_peak' in no_score['flags']
-    assert row[f'{names[1]}_x'] is None  # an empty cell
-    overlay = cv2.imread(str(tmp_path / 'x_overlay.png'))
-    assert overlay.shape[0] == image.shape[0]
-
-
-@pytest.mark.filterwarnings('ignore:invalid value:RuntimeWarning')  # 0 / 0
-def test_a_measurement_without_a_value_is_null(tmp_path):
-    """Another member of the kind: sella and nasion predicted on one pixel
-    leave the angles at them undefined (NaN), which went into the JSON as
-    NaN, and with a calibration stopped the run (an 'empty interval')."""
-    names = landmark_names('isbi2015')
-    points = np.random.default_rng(0).uniform(10, 90, (len(names), 2))
-    points[names.index('nasion')] = points[names.index('sella')]
-    result = dict(
-        image_path='x.png',
-        names=names,
-        landmarks_px=points,
-        landmarks_mm=points * 0.1,
-        scores=np.ones(len(names)),
-        pixel_spacing=np.array([0.1, 0.1]),
-        warnings=[])
-    margins = dict.fromkeys(['SNA', 'SNB', 'ANB', 'FMA', 'FHI', 'MW'], 1.0)
-    image = np.zeros((100, 100, 3), np.uint8)
-    row = predict_files.save_result(result, image, str(tmp_path), 'x', True,
-                                    margins)
-    ceph = strict_json(tmp_path / 'x.json')['cephalometry']
-    undefined = {'SNA', 'SNB', 'ANB', 'FMA'}  # those of the line S-N
-    assert {m for m, v in ceph['values'].items() if v is None} == undefined
-    assert {m for m, c in ceph['classes'].items() if c is None} == undefined
-    assert set(ceph['intervals']) == {'FHI', 'MW'}
-    assert all(m in ceph['note'] for m in undefined)
-    assert row['SNA'] is None and row['SNA_class'] is None
-    assert row['FHI_low'] == pytest.approx(row['FHI'] - 1.0)

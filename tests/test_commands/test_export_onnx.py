@@ -8,8 +8,9 @@ import pytest
 import torch
 from mmengine.dataset import pseudo_collate
 
-from hyatt_mmpose.apis import (HeatmapNetwork, LandmarkPredictor, onnx_export,
-                               predict_files)
+from hyatt_mmpose.apis import HeatmapNetwork, LandmarkPredictor, onnx_export
+from hyatt_mmpose.commands import export_onnx as export_tool
+from hyatt_mmpose.commands import predict as predict_tool
 from hyatt_mmpose.datasets.framing import whole_image_bbox
 
 
@@ -17,17 +18,22 @@ from hyatt_mmpose.datasets.framing import whole_image_bbox
 def exported(tiny_checkpoint, tmp_path_factory):
     config, checkpoint = tiny_checkpoint
     out = str(tmp_path_factory.mktemp('onnx') / 'tiny.onnx')
-    diff = onnx_export.main([config, checkpoint, '--out', out])
+    diff = onnx_export.export_checkpoint(config, checkpoint, out)
     return config, checkpoint, out, diff
 
 
-def test_export_checks_itself_and_keeps_files(exported):
+@pytest.mark.slow
+def test_export_checks_itself_and_keeps_files(exported, capsys):
     config, checkpoint, out, diff = exported
     assert osp.getsize(out) > 0 and diff < 1e-4
-    with pytest.raises(SystemExit, match='--overwrite'):
-        onnx_export.main([config, checkpoint, '--out', out])
+    assert export_tool.main([config, checkpoint, '--out', out]) == 1
+    assert '--overwrite' in capsys.readouterr().err
+    assert export_tool.main([config, checkpoint, '--out', out,
+                             '--overwrite']) == 0
+    assert f'wrote {out}; onnxruntime vs PyTorch' in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_heatmaps_and_landmarks_match_pytorch(exported, synthetic_root):
     config, checkpoint, out, _ = exported
     paths = [f'{synthetic_root}/images/test_{i:04d}.png' for i in range(3)]
@@ -58,21 +64,24 @@ def test_heatmaps_and_landmarks_match_pytorch(exported, synthetic_root):
         np.testing.assert_allclose(a['scores'], b['scores'], atol=1e-4)
 
 
+@pytest.mark.slow
 def test_predict_tool_with_onnxruntime(exported, synthetic_root, tmp_path):
     config, checkpoint, out, _ = exported
     image = f'{synthetic_root}/images/test_0001.png'
     for backend, model in (('pytorch', checkpoint), ('onnxruntime', out)):
-        assert predict_files.main([
+        assert predict_tool.main([
             config, model, image, '--out-dir',
             str(tmp_path / backend), '--backend', backend
         ]) == 0
-    a = json.load(open(tmp_path / 'pytorch' / 'test_0001.json'))
-    b = json.load(open(tmp_path / 'onnxruntime' / 'test_0001.json'))
+    a, b = (
+        json.loads((tmp_path / backend / 'test_0001.json').read_text())
+        for backend in ('pytorch', 'onnxruntime'))
     for la, lb in zip(a['landmarks'], b['landmarks']):
         assert la['x_px'] == pytest.approx(lb['x_px'], abs=1e-2)
         assert la['y_px'] == pytest.approx(lb['y_px'], abs=1e-2)
 
 
+@pytest.mark.slow
 def test_flip_test_is_applied_on_both_backends(exported, synthetic_root):
     from mmengine.config import Config
     config, checkpoint, out, _ = exported
@@ -92,7 +101,8 @@ def test_flip_test_is_applied_on_both_backends(exported, synthetic_root):
         assert np.abs(b['landmarks_px'] - c['landmarks_px']).max() > 0.1
 
 
-def test_checkpoint_of_another_config_is_refused(synthetic_root, tmp_path):
+def test_checkpoint_of_another_config_is_refused(synthetic_root, tmp_path,
+                                                 capsys):
     """No ONNX file of a half-random model: the checkpoint must fit."""
     from mmengine.config import Config
     from mmpose.registry import MODELS
@@ -110,10 +120,13 @@ def test_checkpoint_of_another_config_is_refused(synthetic_root, tmp_path):
     with pytest.raises(
             CheckpointMismatchError,
             match=r'(?s)wider\.pth.*tiny\.py.*shape mismatches'):
-        onnx_export.main([config, checkpoint, '--out', str(out)])
+        onnx_export.export_checkpoint(config, checkpoint, str(out))
+    assert export_tool.main([config, checkpoint, '--out', str(out)]) == 1
+    assert 'shape mismatches' in capsys.readouterr().err
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_landmark_without_a_peak_is_decoded_alike_on_onnxruntime(
         tiny_checkpoint, synthetic_root, tmp_path):
     """The exported graph ends at the heatmaps; the predictor decodes them

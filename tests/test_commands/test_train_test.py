@@ -9,7 +9,9 @@ import sys
 import numpy as np
 import pytest
 
-from hyatt_mmpose.apis import testing, training
+from hyatt_mmpose.apis import testing
+from hyatt_mmpose.commands import test as test_tool
+from hyatt_mmpose.commands import train as train_tool
 from ..utils import REPO_ROOT, tiny_config
 
 
@@ -19,17 +21,17 @@ def trained(synthetic_root, tmp_path_factory):
     work = tmp_path_factory.mktemp('tools')
     config = str(work / 'tiny.py')
     tiny_config(synthetic_root, str(work / 'run'), max_epochs=1).dump(config)
-    training.main([config, '--work-dir', str(work / 'run')])
+    assert train_tool.main([config, '--work-dir', str(work / 'run')]) == 0
     return config, str(work / 'run' / 'epoch_1.pth'), work
 
 
 def test_resume_continues_from_the_saved_epoch(trained):
     config, _, work = trained
-    training.main([
+    assert train_tool.main([
         config, '--work-dir',
         str(work / 'run'), '--resume', '--cfg-options',
         'train_cfg.max_epochs=2'
-    ])
+    ]) == 0
     with open(work / 'run' / 'last_checkpoint') as f:
         assert f.read().strip().endswith('epoch_2.pth')
 
@@ -37,10 +39,10 @@ def test_resume_continues_from_the_saved_epoch(trained):
 def test_out_metrics_equal_those_recomputed_from_dump(trained):
     config, checkpoint, work = trained
     out, dump = str(work / 'metrics.json'), str(work / 'preds.pkl')
-    testing.main([
+    assert test_tool.main([
         config, checkpoint, '--work-dir',
         str(work / 'test'), '--out', out, '--dump', dump
-    ])
+    ]) == 0
     with open(out) as f:
         metrics = json.load(f)
     with open(dump, 'rb') as f:
@@ -75,9 +77,7 @@ def test_two_test_splits_are_reported_together_and_each(
     cfg.test_dataloader.dataset = dict(type='ConcatDataset', datasets=parts)
     two = str(work / 'two_splits.py')
     cfg.dump(two)
-    metrics = testing.main(
-        [two, checkpoint, '--work-dir',
-         str(work / 'test2')])
+    metrics = testing.test(two, checkpoint, work_dir=str(work / 'test2'))
     # Four images of 19 landmarks in each split: the overall MRE is the
     # mean of the two.
     assert metrics['MRE'] == pytest.approx(
@@ -100,23 +100,38 @@ def other_configs_checkpoint(config: str, path: str) -> str:
     return path
 
 
-def test_checkpoint_of_another_config_is_refused_before_testing(trained):
-    from hyatt_mmpose.utils import CheckpointMismatchError
+def test_checkpoint_of_another_config_is_refused_before_testing(
+        trained, capsys):
     config, _, work = trained
     other = other_configs_checkpoint(config, str(work / 'wider.pth'))
     out, dump = work / 'refused.json', work / 'refused.pkl'
-    with pytest.raises(CheckpointMismatchError) as err:
-        testing.main([
-            config, other, '--work-dir',
-            str(work / 'refused'), '--out',
-            str(out), '--dump',
-            str(dump)
-        ])
-    assert f'"{other}"' in str(err.value)
-    assert f'config "{config}"' in str(err.value)
-    assert 'backbone.embeds.4.0.weight: (128, 64, 4, 4)' in str(err.value)
+    assert test_tool.main([
+        config, other, '--work-dir',
+        str(work / 'refused'), '--out',
+        str(out), '--dump',
+        str(dump)
+    ]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith('error: ')
+    assert f'"{other}"' in err
+    assert f'config "{config}"' in err
+    assert 'backbone.embeds.4.0.weight: (128, 64, 4, 4)' in err
     # Refused before testing: no predictions dumped, no metrics.
     assert not dump.exists() and not out.exists()
+
+
+def test_a_dump_that_is_not_a_pickle_is_refused_first(trained, capsys):
+    config, checkpoint, work = trained
+    out = work / 'not_run.json'
+    assert test_tool.main([
+        config, checkpoint, '--dump',
+        str(work / 'preds.json'), '--out',
+        str(out)
+    ]) == 1
+    assert 'must name a .pkl file' in capsys.readouterr().err
+    assert not out.exists()
+    with pytest.raises(ValueError, match=r'preds\.json: the dump must be'):
+        testing.test(config, checkpoint, dump=str(work / 'preds.json'))
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 
 from hyatt_mmpose.adaptation import SiteOffsetsError
-from hyatt_mmpose.apis import LandmarkPredictor, calibrating, predict_files
+from hyatt_mmpose.apis import LandmarkPredictor
 from hyatt_mmpose.calibration import CalibrationError, LandmarkCalibration
-from hyatt_mmpose.utils import OutputLockedError, output_lock
+from hyatt_mmpose.commands import calibrate as calibrate_tool
+from hyatt_mmpose.commands import predict as predict_tool
+from hyatt_mmpose.utils import output_lock
 from ..utils import REPO_ROOT
 
 
@@ -59,7 +61,7 @@ def test_a_folder_another_run_writes_to_is_refused(tiny_checkpoint,
 
 
 def test_an_earlier_runs_table_is_kept_without_overwrite(
-        tiny_checkpoint, synthetic_root, tmp_path):
+        tiny_checkpoint, synthetic_root, tmp_path, capsys):
     """A second run into a folder that holds an earlier run's outputs (on
     other images): refused, the earlier table intact; --overwrite replaces
     it."""
@@ -67,7 +69,7 @@ def test_an_earlier_runs_table_is_kept_without_overwrite(
     out = tmp_path / 'predictions'
 
     def predict(image, *extra):
-        return predict_files.main([
+        return predict_tool.main([
             config, checkpoint, f'{synthetic_root}/images/{image}',
             '--out-dir',
             str(out), *extra
@@ -78,8 +80,9 @@ def test_an_earlier_runs_table_is_kept_without_overwrite(
             return [osp.basename(row['image']) for row in csv.DictReader(f)]
 
     assert predict('test_0000.png') == 0
-    with pytest.raises(FileExistsError, match='landmarks.csv already exists'):
-        predict('test_0001.png')
+    capsys.readouterr()
+    assert predict('test_0001.png') == 2
+    assert 'landmarks.csv already exists' in capsys.readouterr().err
     assert table() == ['test_0000.png']
     assert not (out / 'test_0001.json').exists()
     assert predict('test_0001.png', '--overwrite') == 0
@@ -87,16 +90,17 @@ def test_an_earlier_runs_table_is_kept_without_overwrite(
 
 
 def test_calibrate_refuses_an_output_another_run_writes(
-        tiny_checkpoint, tmp_path):
+        tiny_checkpoint, tmp_path, capsys):
     """Second member of kind 4: two tools/calibrate.py runs to one --out
     both said 'written'."""
     config, checkpoint = tiny_checkpoint
     out = tmp_path / 'cal.json'
     with output_lock(str(out)):
-        with pytest.raises(OutputLockedError, match=f'pid {os.getpid()}'):
-            calibrating.main(
-                [config, checkpoint, '--split', 'test', '--out',
-                 str(out)])
+        assert calibrate_tool.main(
+            [config, checkpoint, '--split', 'test', '--out',
+             str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith('error: ') and f'pid {os.getpid()}' in err
     assert os.listdir(tmp_path) == []
 
 
@@ -132,30 +136,34 @@ def test_a_calibration_of_another_checkpoint_is_one_error_line(
     'calibration of other landmarks'
 ])
 def test_other_files_that_cannot_be_used_are_refused_first(
-        mistake, tiny_checkpoint, synthetic_root, tmp_path):
+        mistake, tiny_checkpoint, synthetic_root, tmp_path, capsys):
     """Kind 3, more members: --site-offsets with a bad file, --calibration
     made for other landmarks. Each is an error the tool prints as one line
-    (:data:`REFUSALS`; the subprocess tests above show how), raised before
-    anything is written."""
+    (:data:`REFUSALS`, exit status 2), raised before anything is
+    written."""
     config, checkpoint = tiny_checkpoint
     bad = tmp_path / 'bad.json'
     if mistake == 'calibration of other landmarks':
         names = LandmarkPredictor(config, checkpoint).names
         calibration_file(bad, [f'other_{n}' for n in names])
-        option, error = '--calibration', CalibrationError
+        option, keyword, error = ('--calibration', 'calibration',
+                                  CalibrationError)
     else:
         bad.write_text('not JSON' if mistake ==
                        'offsets not JSON' else '{"format": "other"}')
-        option, error = '--site-offsets', SiteOffsetsError
+        option, keyword, error = ('--site-offsets', 'site_offsets',
+                                  SiteOffsetsError)
     out = tmp_path / 'out'
     with pytest.raises(error, match='bad.json') as err:
-        predict_files.main([
-            config, checkpoint, f'{synthetic_root}/images/test_0000.png',
-            '--out-dir',
-            str(out), option,
-            str(bad)
-        ])
-    assert isinstance(err.value, predict_files.REFUSALS)
+        LandmarkPredictor(config, checkpoint, **{keyword: str(bad)})
+    assert isinstance(err.value, predict_tool.REFUSALS)
+    assert predict_tool.main([
+        config, checkpoint, f'{synthetic_root}/images/test_0000.png',
+        '--out-dir',
+        str(out), option,
+        str(bad)
+    ]) == 2
+    assert capsys.readouterr().err == f'error: {err.value}\n'
     assert not out.exists()
 
 
