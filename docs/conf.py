@@ -41,6 +41,8 @@ html_title = f'hyatt_mmpose {release}'
 html_static_path = ['_static']
 
 autodoc_member_order = 'bysource'
+# a method without a docstring of its own shows none, not torch's (forward)
+autodoc_inherit_docstrings = False
 autodoc_typehints = 'description'
 autodoc_default_options = {
     'members': True,
@@ -63,6 +65,8 @@ nitpick_ignore_regex = [
     ('py:(class|obj|exc|func|meth|data|attr)', THIRD_PARTY + r'(\..+)?'),
     # the C module behind pickle's exceptions, named in torch.load's
     ('py:class', r'_pickle\.UnpicklingError'),
+    # Python's own library, whose inventory is not here either
+    ('py:(class|obj|exc|func)', r'(argparse|pathlib|collections\.abc)\..+'),
 ]
 # the short names our docstrings' types give third-party classes (Tensor
 # for torch.Tensor ...), and the word of "x (int, optional)"; Python's own
@@ -79,5 +83,19 @@ def _drop_type_docstring(app, what, name, obj, options, lines):
         lines.clear()
 
 
+def _literal_usage_blocks(app, what, name, obj, options, lines):
+    """A module docstring shows its command lines as an indented block
+    (written for ``--help``, which prints the docstring as it is): marked
+    as a literal block here, so that reStructuredText keeps it verbatim."""
+    if what != 'module':
+        return
+    for k in range(len(lines) - 1, 0, -1):
+        starts_block = lines[k].startswith('    ') and not lines[k - 1]
+        if starts_block and (k < 2 or not lines[k - 2].startswith(' ')):
+            if lines[k - 2:k - 1] != ['::']:
+                lines[k - 1:k - 1] = ['', '::']
+
+
 def setup(app):
     app.connect('autodoc-process-docstring', _drop_type_docstring)
+    app.connect('autodoc-process-docstring', _literal_usage_blocks)

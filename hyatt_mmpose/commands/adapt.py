@@ -7,6 +7,7 @@
 
 Draws K images of LOCAL_JSON with a fixed seed (the rest are held out,
 unless --held-out names files), and measures on the held-out images:
+
 1. before: the model as it is;
 2. offsets: each landmark shifted by the site's mean offset, estimated on
    the K images (zero where not significant): ``site_offsets.json``, for
@@ -15,6 +16,7 @@ unless --held-out names files), and measures on the held-out images:
    (``--iters`` steps at ``--lr``, the backbone at ``--backbone-lr-mult``
    of it, the config's augmentation): ``adapted.pth``, with the record of
    what it was adapted on in its meta and in ``adapted.json``.
+
 Prints MRE, SDR and (for cephalograms) SCR of each, with the minutes each
 took, and writes them to ``adaptation.json``; the draw is written as
 ``adapt_images.json`` and (without --held-out) ``held_out.json``, the file
@@ -76,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def results_table(results: dict) -> str:
-    """The lines printed for :func:`adapt`'s results: a header, then per
+    """The lines printed for :func:`.adapt`'s results: a header, then per
     stage (before, offsets, fine-tuned) and split its MRE, SDR, SCR (for
     cephalometric models) and minutes."""
     with_scr = 'SCR_mean' in next(iter(results['before'].values()))

@@ -4,7 +4,7 @@ the other's, with the same metrics as the models.
     python tools/analysis/inter_observer.py data/isbi2015 --split Test1Data
     python tools/analysis/inter_observer.py data/isbi2015 --pred senior
 
-The library: :func:`hyatt_mmpose.evaluation.score_inter_observer`.
+The library: :func:`.score_inter_observer`.
 """
 import argparse
 from typing import Optional, Sequence
