@@ -14,6 +14,9 @@ setup(
     description='HYATT-Net anatomical landmark detection as an mmpose 1.x '
     'plugin',
     packages=find_packages(include=['hyatt_mmpose', 'hyatt_mmpose.*']),
+    # the tools import it before the package, whose import loads torch: it
+    # restarts them with tcmalloc first (see its docstring)
+    py_modules=['hyatt_mmpose_allocator'],
     python_requires='>=3.9',
     # The OpenMMLab stack cannot be installed by pip's resolver alone (mmcv
     # must be compiled against the installed torch, mmpose declares an

@@ -122,8 +122,8 @@ def timing_environ(requested) -> tuple:
         SystemExit: When tcmalloc is asked for and not found, or lies in a
             folder that cannot be preloaded from (':' or ';' in its path).
     """
-    from hyatt_mmpose.utils import find_tcmalloc, tcmalloc_environ
-    from hyatt_mmpose.utils.allocator import chosen_allocator
+    from hyatt_mmpose_allocator import (chosen_allocator, find_tcmalloc,
+                                        tcmalloc_environ)
     wanted = requested or chosen_allocator()
     library = find_tcmalloc() if wanted == 'tcmalloc' else None
     if library is None:

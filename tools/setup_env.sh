@@ -60,10 +60,10 @@ wanted_stamp() {
 }
 
 # Optional: without it the tools run on glibc's allocator, and a CPU training
-# step took 1.6-2.1x as long (hyatt_mmpose/utils/allocator.py,
+# step took 1.6-2.1x as long (hyatt_mmpose_allocator.py,
 # docs/benchmarks.md). Also tried when the rest is up to date, so that a
 # library removed from the environment comes back.
-FIND_TCMALLOC='from hyatt_mmpose.utils import find_tcmalloc; print(find_tcmalloc() or "")'
+FIND_TCMALLOC='from hyatt_mmpose_allocator import find_tcmalloc; print(find_tcmalloc() or "")'
 find_tcmalloc() { "$VENV/bin/python" -c "$FIND_TCMALLOC" 2>/dev/null | tail -n 1; }
 install_tcmalloc() {
     local found deb_dir package log=$VENV/setup-logs/tcmalloc.log

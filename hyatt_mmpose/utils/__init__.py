@@ -1,4 +1,3 @@
-from .allocator import find_tcmalloc, relaunch_with_tcmalloc, tcmalloc_environ
 from .atomic_write import atomic_write
 from .distributed import leave_process_group, use_gloo_without_cuda
 from .file_hash import file_sha256
@@ -17,10 +16,8 @@ __all__ = [
     'SAFE_GLOBALS', 'CheckpointMismatchError', 'OutputLockedError',
     'ResumeError', 'UnsafeCheckpointError', 'atomic_write',
     'check_outputs_free', 'check_resume', 'end_workers_with_parent',
-    'file_sha256', 'find_tcmalloc', 'input_size_of',
-    'install_safe_checkpoint_loader', 'latest_checkpoint',
-    'leave_process_group', 'load_checkpoint_strict', 'output_lock',
-    'parent_bound_worker_init', 'relaunch_with_tcmalloc', 'safe_torch_load',
-    'spreadsheet_cell', 'tcmalloc_environ', 'use_gloo_without_cuda',
-    'write_spreadsheet_csv'
+    'file_sha256', 'input_size_of', 'install_safe_checkpoint_loader',
+    'latest_checkpoint', 'leave_process_group', 'load_checkpoint_strict',
+    'output_lock', 'parent_bound_worker_init', 'safe_torch_load',
+    'spreadsheet_cell', 'use_gloo_without_cuda', 'write_spreadsheet_csv'
 ]

@@ -6,7 +6,7 @@ import pytest
 from mmengine.config import Config
 from mmpose.registry import MODELS
 
-from hyatt_mmpose.utils import find_tcmalloc
+from hyatt_mmpose_allocator import find_tcmalloc
 from ..utils import REPO_ROOT
 from .script import run_bench
 
