@@ -142,7 +142,7 @@ def export_onnx(estimator: nn.Module,
 def export_checkpoint(config: str,
                       checkpoint: str,
                       out: str,
-                      opset: int = 17,
+                      opset: int = MIN_OPSET,
                       overwrite: bool = False) -> float:
     """Exports a config's checkpoint (:func:`export_onnx`), recording the
     checkpoint's SHA-256 in the file (``CHECKPOINT_SHA256``).
@@ -151,7 +151,7 @@ def export_checkpoint(config: str,
         config (str): The config file.
         checkpoint (str): Its checkpoint.
         out (str): The ``.onnx`` file to write.
-        opset (int): ONNX opset.
+        opset (int): ONNX opset, at least ``MIN_OPSET``.
         overwrite (bool): Replace an existing ``out``.
 
     Returns:
@@ -159,7 +159,8 @@ def export_checkpoint(config: str,
 
     Raises:
         FileExistsError: If ``out`` exists, unless ``overwrite``.
-        ValueError: If the config has no input size.
+        ValueError: If the config has no input size, or ``opset`` is below
+            ``MIN_OPSET``.
         CheckpointMismatchError: If the checkpoint does not fit the config.
     """
     check_outputs_free([out], overwrite)

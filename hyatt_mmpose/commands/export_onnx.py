@@ -14,10 +14,11 @@ import argparse
 from typing import Optional, Sequence
 
 from ..apis import export_checkpoint
+from ..apis.onnx_export import MIN_OPSET
 from ..utils import CheckpointMismatchError
 from .common import refuse, tool_parser
 
-# ValueError: a config without an input size
+# ValueError: a config without an input size, an opset below MIN_OPSET
 REFUSALS = (CheckpointMismatchError, FileExistsError, ValueError)
 
 
@@ -27,7 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('config')
     parser.add_argument('checkpoint')
     parser.add_argument('--out', required=True, help='the .onnx file')
-    parser.add_argument('--opset', type=int, default=17)
+    parser.add_argument(
+        '--opset',
+        type=int,
+        default=MIN_OPSET,
+        help=f'ONNX opset, {MIN_OPSET} or later')
     parser.add_argument('--overwrite', action='store_true')
     return parser
 
@@ -42,7 +47,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     Returns:
         int: The exit status: 0 written; 1 refused before anything was
         written (an existing output without ``--overwrite``, a config
-        without an input size, a checkpoint of another config; the message
+        without an input size, an opset the exporter does not write, a
+        checkpoint of another config; the message
         on stderr says why).
     """
     args = build_parser().parse_args(argv)
