@@ -76,6 +76,8 @@ class LandmarkPredictor:
         # init_model edits the config it is given: keep the caller's
         cfg = Config.fromfile(config) if isinstance(config, str) else \
             copy.deepcopy(config)
+        # before init_model, which edits the config it is given
+        self.config_sha256 = prediction_config_sha256(cfg)
         self.model = init_model(cfg, None, device)
         self.session = None
         if backend == 'onnxruntime':
@@ -86,7 +88,6 @@ class LandmarkPredictor:
         else:
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
         self.checkpoint = checkpoint
-        self.config_sha256 = prediction_config_sha256(cfg)
         self.batch_size = batch_size
         # what the checkpoint says of itself (e.g. the record of a site
         # adaptation), empty for ONNX
@@ -154,44 +155,10 @@ class LandmarkPredictor:
 
     def _check_same_model(self, path: str, record: dict, key: str, verb: str,
                           error: type, fix: str) -> None:
-        """Refuses a file made for another model than this one: another
-        checkpoint (an ONNX file stands for the checkpoint it was exported
-        from) or another prediction config (input size, flip test,
-        decoding; :func:`prediction_config_sha256`).
-
-        Args:
-            path (str): The file, for the messages.
-            record (dict): Its record: ``key`` and ``key + '_sha256'``
-                name the checkpoint, ``config`` and ``config_sha256`` the
-                config.
-            key (str): ``'checkpoint'`` or ``'base_checkpoint'``.
-            verb (str): What was done for the model, e.g.
-                ``'calibrated on'``.
-            error (type): The exception to raise.
-            fix (str): What to do instead.
-
-        Raises:
-            error: Naming both files and ``fix``; also where a fingerprint
-                is missing, as the check cannot be made.
-        """
-        if self.checkpoint_sha256 is None:
-            raise error(
-                f'{self.checkpoint}: an ONNX file that does not record the '
-                f'checkpoint it was exported from, so {path} cannot be '
-                'checked against it; export it again with '
-                'tools/deployment/export_onnx.py')
-        for name, ours, what in (
-            (key, self.checkpoint_sha256, f'{self.checkpoint} (their bytes '
-             'differ)'),
-            ('config', self.config_sha256, 'this config (its model or test '
-             'pipeline differs: input size, flip test, decoding)')):
-            recorded = record.get(f'{name}_sha256')
-            if recorded is None:
-                raise error(f'{path}: does not record the SHA-256 of the '
-                            f'{name.replace("_", " ")} it was {verb}; {fix}')
-            if recorded != ours:
-                raise error(f'{path}: {verb} {record.get(name)}, not on '
-                            f'{what}; {fix}')
+        """:func:`check_made_for` this model."""
+        check_made_for(path, record, key, self.checkpoint,
+                       self.checkpoint_sha256, self.config_sha256, verb, error,
+                       fix)
 
     def predict(self,
                 images: Union[ImageInput, Sequence[ImageInput]],
@@ -366,3 +333,50 @@ class LandmarkPredictor:
             radius_px=None if radius is None else radius[:, None] /
             np.asarray(spacing, np.float64),
             coverage=self.calibration.coverage)
+
+
+def check_made_for(path: str, record: dict, key: str, checkpoint: str,
+                   checkpoint_sha256: Optional[str], config_sha256: str,
+                   verb: str, error: type, fix: str) -> None:
+    """Refuses a file made for another model than this one: another
+    checkpoint (an ONNX file stands for the checkpoint it was exported
+    from) or another prediction config (input size, flip test,
+    decoding; :func:`prediction_config_sha256`).
+
+    Args:
+        path (str): The file, for the messages.
+        record (dict): Its record: ``key`` and ``key + '_sha256'``
+            name the checkpoint, ``config`` and ``config_sha256`` the
+            config.
+        key (str): ``'checkpoint'`` or ``'base_checkpoint'``.
+        checkpoint (str): The model's checkpoint (or ONNX file).
+        checkpoint_sha256 (str, optional): Its SHA-256 (for ONNX, of the
+            checkpoint it was exported from; None if it does not say).
+        config_sha256 (str): :func:`prediction_config_sha256` of its
+            config.
+        verb (str): What was done for the model, e.g.
+            ``'calibrated on'``.
+        error (type): The exception to raise.
+        fix (str): What to do instead.
+
+    Raises:
+        error: Naming both files and ``fix``; also where a fingerprint
+            is missing, as the check cannot be made.
+    """
+    if checkpoint_sha256 is None:
+        raise error(f'{checkpoint}: an ONNX file that does not record the '
+                    f'checkpoint it was exported from, so {path} cannot be '
+                    'checked against it; export it again with '
+                    'tools/deployment/export_onnx.py')
+    for name, ours, what in (
+        (key, checkpoint_sha256, f'{checkpoint} (their bytes '
+         'differ)'), ('config', config_sha256,
+                      'this config (its model or test '
+                      'pipeline differs: input size, flip test, decoding)')):
+        recorded = record.get(f'{name}_sha256')
+        if recorded is None:
+            raise error(f'{path}: does not record the SHA-256 of the '
+                        f'{name.replace("_", " ")} it was {verb}; {fix}')
+        if recorded != ours:
+            raise error(f'{path}: {verb} {record.get(name)}, not on '
+                        f'{what}; {fix}')

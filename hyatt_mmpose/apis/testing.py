@@ -6,10 +6,14 @@ from typing import Dict, Optional
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from ..calibration import CalibrationError, LandmarkCalibration
 from ..utils.atomic_write import atomic_write
+from ..utils.config_digest import prediction_config_sha256
 from ..utils.distributed import leave_process_group, use_gloo_without_cuda
+from ..utils.file_hash import file_sha256
 from ..utils.strict_checkpoint import load_checkpoint_strict
 from ..utils.worker_death import end_workers_with_parent
+from .landmark_predictor import check_made_for
 
 #: What a file of predictions (mmengine's ``DumpResults``) is named.
 DUMP_SUFFIXES = ('.pkl', '.pickle')
@@ -68,6 +72,32 @@ def testing_config(config: str,
     return cfg
 
 
+def check_calibration_fits(path: str, cfg: Config, checkpoint: str) -> None:
+    """Refuses a calibration file that the test's predictions would not
+    keep the promise of: unreadable or edited, made for another checkpoint
+    or prediction config, or with site offsets (which the test applies
+    none of).
+
+    Args:
+        path (str): The calibration file.
+        cfg (Config): The test config.
+        checkpoint (str): The checkpoint tested.
+
+    Raises:
+        CalibrationError: Naming ``path`` and the fix.
+    """
+    record = LandmarkCalibration.load(path).record
+    check_made_for(path, record, 'checkpoint', checkpoint,
+                   file_sha256(checkpoint), prediction_config_sha256(cfg),
+                   'calibrated on', CalibrationError,
+                   'calibrate this model (tools/calibrate.py)')
+    if record.get('site_offsets_sha256'):
+        raise CalibrationError(
+            f'{path}: calibrated with site offsets {record["site_offsets"]}, '
+            'which tools/test.py does not apply; measure its coverage with '
+            'tools/analysis/plot_coverage.py, or calibrate without offsets')
+
+
 def test(config: str,
          checkpoint: str,
          work_dir: Optional[str] = None,
@@ -100,9 +130,14 @@ def test(config: str,
         ValueError: If ``dump`` does not name a ``.pkl`` file.
         CheckpointMismatchError: If the checkpoint does not fit the config,
             before any testing.
+        CalibrationError: If ``calibration`` cannot be used with this
+            checkpoint and config (see :func:`check_calibration_fits`),
+            before the work dir is made.
     """
     cfg = testing_config(config, checkpoint, work_dir, dump, calibration,
                          cfg_options, launcher)
+    if calibration:
+        check_calibration_fits(calibration, cfg, checkpoint)
     use_gloo_without_cuda(cfg)
     runner = Runner.from_cfg(end_workers_with_parent(cfg))
     # mmengine loads load_from non-strictly: refuse a checkpoint that does

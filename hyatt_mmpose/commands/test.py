@@ -13,6 +13,8 @@ from typing import Optional, Sequence
 
 from ..apis import test
 from ..apis.testing import DUMP_SUFFIXES
+from ..calibration import CalibrationError
+from ..datasets import ConversionError
 from ..utils import CheckpointMismatchError
 from .common import add_cfg_options, refuse, tool_parser
 
@@ -48,7 +50,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     Returns:
         int: The exit status: 0 tested, 1 refused before testing (a
         checkpoint that does not fit the config, a ``--dump`` that is not
-        a ``.pkl`` file; the message on stderr says why).
+        a ``.pkl`` file, a calibration that does not fit the model, an
+        image whose size is not its entry's; the message on stderr says
+        why).
     """
     args = build_parser().parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -64,6 +68,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             calibration=args.calibration,
             cfg_options=args.cfg_options,
             launcher=args.launcher)
-    except CheckpointMismatchError as err:
+    except (CheckpointMismatchError, CalibrationError, ConversionError) as err:
         return refuse(err)
     return 0

@@ -6,25 +6,26 @@ import json
 
 from mmengine.config import Config
 
-# settings of the model config that only say how weights were initialised
-INIT_KEYS = ('init_cfg', 'pretrained')
+# settings of the model config that do not change where landmarks are
+# predicted: how weights were initialised, whether heatmaps are kept
+IGNORED_KEYS = ('init_cfg', 'pretrained', 'output_heatmaps')
 
 
-def _without_init(value):
+def _relevant(value):
     if isinstance(value, dict):
         return {
-            k: _without_init(v)
-            for k, v in value.items() if k not in INIT_KEYS
+            k: _relevant(v)
+            for k, v in value.items() if k not in IGNORED_KEYS
         }
     if isinstance(value, (list, tuple)):
-        return [_without_init(v) for v in value]
+        return [_relevant(v) for v in value]
     return value
 
 
 def prediction_config_sha256(cfg: Config) -> str:
-    """The SHA-256 of the config's ``model`` (less its initialisation) and
-    its val dataset's ``pipeline``: the input size, framing, flip test,
-    codecs and decoding.
+    """The SHA-256 of the config's ``model`` (less its initialisation and
+    ``output_heatmaps``) and its val dataset's ``pipeline``: the input size,
+    framing, flip test, codecs and decoding.
 
     Args:
         cfg (Config): A model config.
@@ -33,8 +34,8 @@ def prediction_config_sha256(cfg: Config) -> str:
         str: The hex digest of their canonical JSON.
     """
     part = dict(
-        model=_without_init(cfg.model.to_dict()),
-        pipeline=_without_init(
+        model=_relevant(cfg.model.to_dict()),
+        pipeline=_relevant(
             Config(
                 dict(p=cfg.val_dataloader.dataset.pipeline)).to_dict()['p']))
     text = json.dumps(

@@ -157,6 +157,47 @@ def test_test_tool_reports_coverage(calibrated, tmp_path):
     assert 'MRE' in metrics
 
 
+def test_test_tool_refuses_a_calibration_of_another_model(
+        calibrated, tiny_checkpoint, tmp_path):
+    """The trial's case: tools/test.py --calibration with another
+    checkpoint reported a coverage; also (other members) an edited file and
+    another flip test, each refused before the work dir is made."""
+    import torch
+
+    from hyatt_mmpose.commands import test as test_command
+    config, checkpoint, path = calibrated
+    other = tmp_path / 'other.pth'
+    ckpt = torch.load(checkpoint, weights_only=True)
+    ckpt['meta']['epoch'] = 11
+    torch.save(ckpt, other)
+    edited = tmp_path / 'edited.json'
+    doc = json.load(open(path))
+    doc['score'] = 'radial'
+    edited.write_text(json.dumps(doc))
+    cases = [
+        (str(other), path, None, 'their bytes differ'),
+        (checkpoint, str(edited), None, 'changed since'),
+        (checkpoint, path, {
+            'model.test_cfg.flip_test': True
+        }, 'not on this config'),
+    ]
+    for i, (ckpt_path, cal, options, words) in enumerate(cases):
+        work = tmp_path / f'work{i}'
+        with pytest.raises(CalibrationError, match=words):
+            testing.test(
+                config,
+                ckpt_path,
+                work_dir=str(work),
+                calibration=cal,
+                cfg_options=options)
+        assert not work.exists()
+    assert test_command.main([
+        config,
+        str(other), '--calibration', path, '--work-dir',
+        str(tmp_path / 'w')
+    ]) != 0
+
+
 def test_coverage_plots_are_written(calibrated, tmp_path, capsys):
     config, checkpoint, path = calibrated
     report = report_coverage(config, checkpoint, path, ['test'],

@@ -8,6 +8,7 @@ from mmpose.registry import METRICS
 
 from hyatt_mmpose.analysis.cephalometry import measure
 from hyatt_mmpose.calibration import LandmarkCalibration, spread_mm
+from hyatt_mmpose.datasets.image_identity import image_sha256
 from ..functional import landmark_errors, measurement_coverage, radius_coverage
 from .per_split import compute_per_split
 
@@ -47,7 +48,8 @@ class ConformalCoverageMetric(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.path = calibration
         self.calibration = LandmarkCalibration.load(calibration)
-        self.calibrated = set(self.calibration.record.get('images', []))
+        # by pixels: a copy of a calibration image elsewhere is one too
+        self.calibrated = set(self.calibration.record.get('image_sha256', []))
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
@@ -72,8 +74,8 @@ class ConformalCoverageMetric(BaseMetric):
                                      sample['input_scale'], spacing,
                                      self.calibration.peak_fraction),
                     split=sample.get('split'),
-                    calibration_image=osp.realpath(
-                        sample.get('img_path') or '') in self.calibrated))
+                    calibration_image=osp.isfile(sample.get('img_path') or '')
+                    and image_sha256(sample['img_path']) in self.calibrated))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         reused = sum(r['calibration_image'] for r in results)
