@@ -61,6 +61,7 @@ import contextlib
 import importlib.util
 import os
 import os.path as osp
+import re
 import sys
 import tempfile
 import warnings
@@ -295,6 +296,28 @@ def _decode_by_gdcm(path: str, name: str) -> Tuple[np.ndarray, str]:
     return decoded
 
 
+# what pydicom's decoders warn when a stream does not hold what the file
+# says (e.g. RLE segments longer or shorter than the frame): the decode
+# "succeeds" with wrong pixels
+DAMAGE_WARNINGS = re.compile(r'non-conformant|bytes expected|truncated',
+                             re.IGNORECASE)
+
+
+def _refuse_damage_warnings(warned, path: str, name: str) -> None:
+    """Refuses a decode during which pydicom warned of a damaged stream.
+
+    Raises:
+        ValueError: Calling the pixel data corrupt, with the warning.
+    """
+    damage = [
+        str(w.message) for w in warned
+        if DAMAGE_WARNINGS.search(str(w.message))
+    ]
+    if damage:
+        raise ValueError(f'{path}: corrupt DICOM pixel data: the {name} '
+                         f'stream does not hold the image ({damage[0]})')
+
+
 def decode_pixels(ds, path: str) -> Tuple[np.ndarray, str]:
     """A DICOM's stored values and their photometric interpretation (RGB
     where the decoder converted YBR).
@@ -335,7 +358,9 @@ def decode_pixels(ds, path: str) -> Tuple[np.ndarray, str]:
                          f'it is installed; install {PIXEL_PLUGINS}')
     failures = []
     for plugin in decoder.available_plugins:
-        with _stderr_kept() as said:
+        with _stderr_kept() as said, warnings.catch_warnings(
+                record=True) as warned:
+            warnings.simplefilter('always')
             try:
                 stored, meta = decoder.as_array(ds, decoding_plugin=plugin)
                 failure = None
@@ -344,6 +369,7 @@ def decode_pixels(ds, path: str) -> Tuple[np.ndarray, str]:
                 failure = str(err).strip().splitlines()[-1].strip()
         if failure is None:
             _refuse_lost_data(said[0], path, name)
+            _refuse_damage_warnings(warned, path, name)
             return stored, meta['photometric_interpretation']
         failures.append(failure +
                         (f' ({_one_line(said[0])})' if said[0] else ''))

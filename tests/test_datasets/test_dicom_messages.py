@@ -153,3 +153,27 @@ def test_jpeg_samples_wider_than_bits_stored_are_refused(tmp_path):
     message = message_of(path)
     assert message.startswith(path)
     assert '12-bit samples but BitsStored is 8' in message
+
+
+def test_a_damaged_rle_stream_is_corrupt_not_wrong_pixels(tmp_path):
+    """The trial's case: 400 bytes zeroed in an RLE stream decoded to wrong
+    pixels, pydicom's warning unseen. The intact file reads as written."""
+    import pydicom
+    from pydicom.uid import RLELossless
+    values = (np.arange(256 * 256).reshape(256, 256) % 4096).astype(np.uint16)
+    path = write_dicom(tmp_path / 'rle.dcm', values, bits_stored=12)
+    ds = pydicom.dcmread(path)
+    ds.compress(RLELossless)
+    ds.save_as(path)
+    intact = read_radiograph(path).image
+    raw = bytearray(open(path, 'rb').read())
+    middle = len(raw) // 2
+    raw[middle:middle + 400] = bytes(400)
+    damaged = tmp_path / 'damaged.dcm'
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(
+            ValueError, match=r'damaged\.dcm: corrupt DICOM pixel data.*RLE'):
+        read_radiograph(str(damaged))
+    expected = read_radiograph(
+        write_dicom(tmp_path / 'plain.dcm', values, bits_stored=12)).image
+    np.testing.assert_array_equal(intact, expected)
