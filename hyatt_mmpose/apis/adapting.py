@@ -40,9 +40,9 @@ from ..evaluation.functional import balanced_recall, landmark_errors, mre_sdr
 from ..utils.atomic_write import atomic_write
 from ..utils.overwrite_guard import check_outputs_free
 from ..utils.safe_checkpoint import safe_torch_load
-from .annotated_splits import (check_distinct, check_spacing, check_unseen,
-                               image_digests, predict_split, read_split,
-                               seen_images)
+from .annotated_splits import (check_distinct, check_sizes, check_spacing,
+                               check_unseen, image_digests, predict_split,
+                               read_split, seen_images)
 from .landmark_predictor import LandmarkPredictor
 
 # adapt_images.json and held_out.json: the draw, as annotation files (the
@@ -188,6 +188,7 @@ def draw_site_images(
     check_spacing(local, local_json, 'site offsets and the '
                   'measurements are in mm')
     check_distinct(local, local_json)
+    check_sizes(local, local_json)
     if len(local) < num_images:
         raise ValueError(f'{local_json}: {len(local)} images, fewer than '
                          f'--num-images {num_images}')
@@ -199,6 +200,7 @@ def draw_site_images(
         }
         for f, infos in zip(held_out, splits.values()):
             check_spacing(infos, f, 'the measurements are in mm')
+            check_sizes(infos, f)
     else:
         splits = {'held_out': parts['held_out']}
     if not any(splits.values()):

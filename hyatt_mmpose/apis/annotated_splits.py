@@ -41,7 +41,8 @@ def read_split(cfg: Config,
 
     Returns:
         tuple: per image ``dict(img_id, img_path, keypoints (K, 2),
-        visible (K,), pixel_spacing)``, and the file's COCO ``info``.
+        visible (K,), pixel_spacing, size)`` (``size``: the entry's
+        ``(width, height)``), and the file's COCO ``info``.
 
     Raises:
         FileNotFoundError: If ``ann_file`` does not exist, saying how to
@@ -74,7 +75,9 @@ def read_split(cfg: Config,
                 img_path=info['img_path'],
                 keypoints=np.asarray(info['keypoints'])[0],
                 visible=np.asarray(info['keypoints_visible'])[0] > 0,
-                pixel_spacing=info['pixel_spacing']))
+                pixel_spacing=info['pixel_spacing'],
+                # (W, H) the entry frames (the whole image, as it says it)
+                size=tuple(np.asarray(info['bbox'], float).reshape(-1)[2:4])))
     if not infos:  # entries, but none the dataset class takes
         raise ValueError(f'{ann_file}: no annotated image that '
                          f'{dataset_cfg["type"]} can use; give a file with '
@@ -335,6 +338,28 @@ def check_unseen(infos: Sequence[dict], seen: Dict[str, str],
             f'{ann_file}: {len(shared)} image(s), e.g. {shared[0][0]}, have '
             f'the same pixels as images in {seen[shared[0][1]]}; use images '
             'the model was neither trained nor selected on')
+
+
+def check_sizes(infos: Sequence[dict], ann_file: str) -> None:
+    """Refuses an image whose size is not its entry's ``width`` x
+    ``height``: predictions frame the image they read, the ground truth is
+    in the entry's frame.
+
+    Args:
+        infos (Sequence[dict]): As :func:`read_split` returns.
+        ann_file (str): Their file, for the message.
+
+    Raises:
+        ValueError: Naming the entry, the image and both sizes.
+    """
+    for info in infos:
+        height, width = image_fingerprint(info['img_path'])[1]
+        if tuple(info['size']) != (width, height):
+            raise ValueError(
+                f'{ann_file}, image id {info["img_id"]}: {info["img_path"]} '
+                f'is {width} x {height} px, its entry says '
+                f'{info["size"][0]:g} x {info["size"][1]:g} ("width" x '
+                '"height"); correct the entry')
 
 
 def check_distinct(infos: Sequence[dict], ann_file: str) -> None:

@@ -20,10 +20,10 @@ from ..calibration import LandmarkCalibration
 from ..utils.file_hash import file_sha256
 from ..utils.output_lock import output_lock
 from ..utils.overwrite_guard import check_outputs_free
-from .annotated_splits import (check_distinct, check_spacing, check_unseen,
-                               image_digests, image_properties, offsets_images,
-                               predict_split, read_split, seen_images,
-                               split_ann_file)
+from .annotated_splits import (check_distinct, check_sizes, check_spacing,
+                               check_unseen, image_digests, image_properties,
+                               offsets_images, predict_split, read_split,
+                               seen_images, split_ann_file)
 from .landmark_predictor import LandmarkPredictor
 
 
@@ -90,6 +90,7 @@ def calibrate(config: str,
     infos, info = read_split(cfg, ann_file, data_root)
     check_spacing(infos, ann_file, 'conformal radii are in mm')
     check_distinct(infos, ann_file)
+    check_sizes(infos, ann_file)
     predictor = LandmarkPredictor(
         cfg,
         checkpoint,

@@ -75,6 +75,7 @@ def test_training_images_elsewhere_are_refused(tiny_checkpoint, synthetic_root,
             config, checkpoint, ann, 'cal', data_root=str(tmp_path))
 
 
+@pytest.mark.slow
 def test_missing_training_files_stop_the_check(tiny_checkpoint, synthetic_root,
                                                tmp_path, monkeypatch):
     """The issue's case: a checkpoint that does not record its images, its
@@ -272,3 +273,19 @@ def test_images_of_an_unrecorded_parent_are_checked(tiny_checkpoint,
             'training images and is not found'):
         seen = seen_images(Config.fromfile(config), meta, child)
     assert len(seen) == 4  # the child's own: the test split
+
+
+def test_an_image_of_another_size_than_its_entry_is_refused(
+        tiny_checkpoint, synthetic_root, tmp_path):
+    """The trial's case: an entry saying 300 px wide for a 96-px image was
+    calibrated on; the ground truth is in the entry's frame."""
+    config, checkpoint = tiny_checkpoint
+    doc = json.load(open(f'{synthetic_root}/annotations/test.json'))
+    doc['images'][2]['width'] = 300
+    ann = tmp_path / 'sized.json'
+    ann.write_text(json.dumps(doc))
+    with pytest.raises(ValueError,
+                       match=r'test_0002\.png is 96 x 96 px, its entry says '
+                       '300 x 96'):
+        calibrating.calibrate(
+            config, checkpoint, str(ann), 'cal', data_root=synthetic_root)
