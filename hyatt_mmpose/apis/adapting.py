@@ -209,9 +209,12 @@ def draw_site_images(
     return parts['adapt'], splits, parts['held_out']
 
 
-def check_held_out(base_cfg: Config, base: LandmarkPredictor, checkpoint: str,
+def check_held_out(base_cfg: Config,
+                   base: LandmarkPredictor,
+                   checkpoint: str,
                    adapt_images: Sequence[dict],
-                   held_out: Dict[str, List[dict]]) -> List[str]:
+                   held_out: Dict[str, List[dict]],
+                   cfg_options: Optional[dict] = None) -> List[str]:
     """Refuses held-out images the base model was trained on, or that are
     adapted on: they would flatter every row (selection on val is allowed:
     it is mild).
@@ -222,6 +225,9 @@ def check_held_out(base_cfg: Config, base: LandmarkPredictor, checkpoint: str,
         checkpoint (str): Its checkpoint.
         adapt_images (Sequence[dict]): The images drawn to adapt on.
         held_out (dict): The held-out images by split name.
+        cfg_options (dict, optional): The user's overrides, applied to the
+            config saved in an old checkpoint too (see
+            :func:`seen_images`).
 
     Returns:
         list[str]: The pixel SHA-256 of each image drawn to adapt on.
@@ -232,7 +238,7 @@ def check_held_out(base_cfg: Config, base: LandmarkPredictor, checkpoint: str,
         ValueError: If a held-out image was trained or adapted on.
     """
     seen = seen_images(base_cfg, base.checkpoint_meta, checkpoint,
-                       ('train_dataloader', ))
+                       ('train_dataloader', ), cfg_options)
     adapt_sha256 = image_digests(adapt_images)
     seen.update(
         dict.fromkeys(adapt_sha256,
@@ -420,7 +426,7 @@ def adapt(config: str,
                                                 seed, held_out, data_root)
     base = LandmarkPredictor(cfg, checkpoint, device)
     adapt_sha256 = check_held_out(base_cfg, base, checkpoint, adapt_images,
-                                  held)
+                                  held, cfg_options)
     os.makedirs(work_dir, exist_ok=True)
     if overwrite:
         # an earlier run's files (e.g. its held_out.json) must not stay
