@@ -131,7 +131,7 @@ def test(config: str,
         CheckpointMismatchError: If the checkpoint does not fit the config,
             before any testing.
         CalibrationError: If ``calibration`` cannot be used with this
-            checkpoint and config (see :func:`check_calibration_fits`),
+            checkpoint and config (see ``check_calibration_fits``),
             before the work dir is made.
     """
     cfg = testing_config(config, checkpoint, work_dir, dump, calibration,
