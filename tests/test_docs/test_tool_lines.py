@@ -1,8 +1,10 @@
-"""Every ``python tools/...`` line in the README and the pages of docs/ is
-one its tool's own parser accepts, so a renamed or removed option fails
-here instead of in a reader's terminal."""
+"""Every ``python tools/...`` line in the README, the pages of docs/ and the
+usage examples of the tools' ``--help`` is one its tool's own parser
+accepts, so a renamed or removed option fails here instead of in a
+reader's terminal."""
 import argparse
 import contextlib
+import importlib
 import io
 from typing import List
 
@@ -18,6 +20,10 @@ def documented_lines() -> List[pytest.param]:
         for block in code_blocks(page):
             for found in tool_lines(block.text, block.line):
                 params.append(pytest.param(found, id=f'{page}:{found.line}'))
+    # the usage examples each tool's --help prints (its module's docstring)
+    for module in sorted(set(TOOLS.values())):
+        for found in tool_lines(importlib.import_module(module).__doc__):
+            params.append(pytest.param(found, id=f'{module}:{found.line}'))
     return params
 
 
