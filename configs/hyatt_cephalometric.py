@@ -3,8 +3,8 @@
 # BiFormer encoder, FFCM neck and cascade heads at strides 4/2/1 with loss
 # weights 1000/3000/3000, 1024 x 1216 (W x H) input framing the image with a
 # 25 % margin, their augmentation and flip test, 200 epochs of which the
-# first 50 warm up. What we do differently, and why: README, "Where we differ
-# from the release". Data: tools/dataset_converters/isbi2015.py.
+# first 50 warm up. What we do differently, and why: docs/model.md, "Where we
+# differ from the release". Data: tools/dataset_converters/isbi2015.py.
 _base_ = ['./_base_/default_runtime.py']
 
 # runtime: the linear warm-up multiplies a cosine that runs over all epochs

@@ -3,7 +3,7 @@
 # +-5 % shift, from mmpose's RandomBBoxTransform) and so no flip test; the
 # 25 % framing and the 40 epochs stay (its steps cost the same but for the
 # lighter data pipeline). For the comparison of augmentations in
-# docs/results.md (not run yet).
+# docs/results.md, where it is measured.
 _base_ = ['./hyatt_cephalometric_cpu-256x320.py']
 
 model = dict(test_cfg=dict(flip_test=False))
