@@ -36,6 +36,7 @@ def test_config_builds_its_model(path):
 
 @pytest.mark.parametrize(
     'path', CONFIGS, ids=[osp.relpath(p, REPO_ROOT) for p in CONFIGS])
+@pytest.mark.slow
 def test_train_pipeline_runs_on_a_grey_image(path):
     """Every random branch of the training pipeline gets its turn: each
     transform's random flags are drawn anew on each of the repetitions."""

@@ -243,6 +243,7 @@ def test_no_relaunch_when_not_wanted_or_not_found(execve, monkeypatch, capsys):
 
 
 @needs_tcmalloc
+@pytest.mark.slow
 def test_relaunch_preloads_tcmalloc_once_and_keeps_pages(tmp_path):
     start, again, end = run_script(tmp_path)
     # one relaunch: the same process started twice, with its arguments
@@ -292,6 +293,7 @@ def test_the_note_without_tcmalloc_is_said_once_per_machine(
 
 
 @needs_tcmalloc
+@pytest.mark.slow
 def test_a_preloaded_allocator_is_kept(tmp_path):
     start, end = run_script(tmp_path, LD_PRELOAD=find_tcmalloc())
     assert end['stage'] == 'end'
@@ -321,6 +323,7 @@ needs_venv_tcmalloc = pytest.mark.skipif(
 
 
 @needs_venv_tcmalloc
+@pytest.mark.slow
 def test_environment_under_a_path_with_a_space_gets_tcmalloc(tmp_path):
     """Before, LD_PRELOAD held the path whole: the loader read two missing
     files, printed an error for each and preloaded nothing."""
@@ -338,6 +341,7 @@ def test_environment_under_a_path_with_a_space_gets_tcmalloc(tmp_path):
 
 
 @needs_venv_tcmalloc
+@pytest.mark.slow
 def test_environment_under_a_path_with_a_colon_runs_without(tmp_path):
     """A ':' splits LD_LIBRARY_PATH too: no relaunch, and one line that
     says why, instead of the loader's errors at every start."""

@@ -32,6 +32,7 @@ def lint(path) -> subprocess.CompletedProcess:
         ('def add(a, b):\n    return (a +\n            b)\n',
          'yapf'),  # layout
     ])
+@pytest.mark.slow
 def test_style_errors_fail(tmp_path, source, tool):
     path = tmp_path / 'fixture.py'
     path.write_text(source)
@@ -42,6 +43,7 @@ def test_style_errors_fail(tmp_path, source, tool):
     assert f'-m {tool} ' in steps[-1], steps
 
 
+@pytest.mark.slow
 def test_clean_code_passes(tmp_path):
     path = tmp_path / 'fixture.py'
     path.write_text(CLEAN)

@@ -47,6 +47,7 @@ def adapted(tiny_checkpoint, site, tmp_path_factory):
     return results, work
 
 
+@pytest.mark.slow
 def test_offsets_and_fine_tuning_lower_held_out_error(adapted):
     results, _ = adapted
     before = results['before']['held_out']['MRE']
@@ -54,6 +55,7 @@ def test_offsets_and_fine_tuning_lower_held_out_error(adapted):
     assert results['fine-tuned']['held_out']['MRE'] < before - 1.0
 
 
+@pytest.mark.slow
 def test_records_name_base_images_and_schedule(adapted, tiny_checkpoint):
     _, work = adapted
     config, checkpoint = tiny_checkpoint
@@ -70,6 +72,7 @@ def test_records_name_base_images_and_schedule(adapted, tiny_checkpoint):
     LandmarkPredictor(config, f'{work}/adapted.pth')
 
 
+@pytest.mark.slow
 def test_predictor_applies_site_offsets(adapted, tiny_checkpoint,
                                         synthetic_root):
     _, work = adapted
@@ -93,6 +96,7 @@ def test_predictor_applies_site_offsets(adapted, tiny_checkpoint,
     assert 'site offsets not applied' in unscaled['warnings'][0]
 
 
+@pytest.mark.slow
 def test_outputs_are_never_overwritten(adapted, tiny_checkpoint, site, capsys):
     _, work = adapted
     config, checkpoint = tiny_checkpoint
@@ -105,6 +109,7 @@ def test_outputs_are_never_overwritten(adapted, tiny_checkpoint, site, capsys):
     assert json.load(open(f'{work}/adaptation.json')) == before
 
 
+@pytest.mark.slow
 def test_calibration_follows_the_site(adapted, site, tiny_checkpoint,
                                       tmp_path):
     _, work = adapted

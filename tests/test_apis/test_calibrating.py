@@ -198,6 +198,7 @@ def test_test_tool_refuses_a_calibration_of_another_model(
     ]) != 0
 
 
+@pytest.mark.slow
 def test_coverage_plots_are_written(calibrated, tmp_path, capsys):
     config, checkpoint, path = calibrated
     report = report_coverage(config, checkpoint, path, ['test'],

@@ -238,6 +238,7 @@ def test_adapt_without_spacing_writes_nothing(tiny_checkpoint, synthetic_root,
     assert not (tmp_path / 'w').exists()
 
 
+@pytest.mark.slow
 def test_images_of_an_unrecorded_parent_are_checked(tiny_checkpoint,
                                                     synthetic_root, tmp_path):
     """A model fine-tuned from a checkpoint that records no images: the

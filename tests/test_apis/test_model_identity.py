@@ -27,6 +27,7 @@ def _onnx(tiny_checkpoint, path, metadata):
     return str(path)
 
 
+@pytest.mark.slow
 def test_onnx_files_stand_for_their_checkpoint(tiny_checkpoint, calibration,
                                                tmp_path):
     """An ONNX file without the record of its checkpoint cannot be checked

@@ -72,6 +72,7 @@ def test_official_bra_equals_ours(size, n_win, topk, kv_per_win):
     torch.testing.assert_close(grads[0], grads[1], atol=1e-9, rtol=0)
 
 
+@pytest.mark.slow
 def test_official_needs_a_checkout(tmp_path):
     with pytest.raises(FileNotFoundError, match='rayleizhu/BiFormer'):
         load_official_class(str(tmp_path))
@@ -85,6 +86,7 @@ def test_official_needs_a_checkout(tmp_path):
     assert not (tmp_path / 'x.json').exists()
 
 
+@pytest.mark.slow
 def test_bench_script_writes_its_report(tmp_path):
     out = tmp_path / 'bra.json'
     done = run_bench('bra.py', '--sizes', 'imagenet-s1', '--repeats', '1',

@@ -14,6 +14,7 @@ DEMO = 'configs/hyatt_synthetic_demo.py'
 W48 = 'configs/baselines/td-hm_hrnet-w48_isbi2015-1024x1216.py'
 
 
+@pytest.mark.slow
 def test_model_bench_reports_the_demo_preset(tmp_path):
     out = tmp_path / 'model.json'
     done = run_bench('model.py', '--configs', DEMO, '--input-size', '64', '64',
@@ -40,6 +41,7 @@ def test_model_bench_reports_the_demo_preset(tmp_path):
                                                 (row['infer_ms'] / 1e3))
 
 
+@pytest.mark.slow
 def test_rates_are_compared_with_hrnet_w48(tmp_path):
     out = tmp_path / 'model.json'
     done = run_bench('model.py', '--configs', DEMO, W48, '--input-size', '64',
@@ -53,6 +55,7 @@ def test_rates_are_compared_with_hrnet_w48(tmp_path):
     assert '| x W48 |' in done.stdout and '| infer s |' not in done.stdout
 
 
+@pytest.mark.slow
 def test_profile_runs_in_a_worker_and_passes_its_failure_on(tmp_path):
     args = ('--batch', '1', '--input-size', '64', '64', '--image-size', '100',
             '120', '--profile-rows', '3')

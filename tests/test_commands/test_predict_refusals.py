@@ -42,6 +42,7 @@ def assert_one_line_error(done, *words):
         assert word in last
 
 
+@pytest.mark.slow
 def test_a_folder_another_run_writes_to_is_refused(tiny_checkpoint,
                                                    synthetic_root, tmp_path):
     """Two tools/predict.py runs into one --out-dir: each would write
@@ -112,6 +113,7 @@ def calibration_file(path, names, **record):
     return str(path)
 
 
+@pytest.mark.slow
 def test_a_calibration_of_another_checkpoint_is_one_error_line(
         tiny_checkpoint, synthetic_root, tmp_path):
     """Kind 3: --calibration with a file that is refused (here: made for
@@ -167,6 +169,7 @@ def test_other_files_that_cannot_be_used_are_refused_first(
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_calibrate_on_a_file_without_images_is_one_error_line(
         tiny_checkpoint, synthetic_root, tmp_path):
     """Kind 3: it said 'need at least one array to concatenate'."""

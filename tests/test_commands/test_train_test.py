@@ -25,6 +25,7 @@ def trained(synthetic_root, tmp_path_factory):
     return config, str(work / 'run' / 'epoch_1.pth'), work
 
 
+@pytest.mark.slow
 def test_resume_continues_from_the_saved_epoch(trained):
     config, _, work = trained
     assert train_tool.main([
@@ -36,6 +37,7 @@ def test_resume_continues_from_the_saved_epoch(trained):
         assert f.read().strip().endswith('epoch_2.pth')
 
 
+@pytest.mark.slow
 def test_out_metrics_equal_those_recomputed_from_dump(trained):
     config, checkpoint, work = trained
     out, dump = str(work / 'metrics.json'), str(work / 'preds.pkl')
@@ -62,6 +64,7 @@ def test_out_metrics_equal_those_recomputed_from_dump(trained):
                                                       np.mean(errors <= t))
 
 
+@pytest.mark.slow
 def test_two_test_splits_are_reported_together_and_each(
         trained, synthetic_root):
     from mmengine.config import Config
@@ -100,6 +103,7 @@ def other_configs_checkpoint(config: str, path: str) -> str:
     return path
 
 
+@pytest.mark.slow
 def test_checkpoint_of_another_config_is_refused_before_testing(
         trained, capsys):
     config, _, work = trained
@@ -120,6 +124,7 @@ def test_checkpoint_of_another_config_is_refused_before_testing(
     assert not dump.exists() and not out.exists()
 
 
+@pytest.mark.slow
 def test_a_dump_that_is_not_a_pickle_is_refused_first(trained, capsys):
     config, checkpoint, work = trained
     out = work / 'not_run.json'
@@ -140,6 +145,7 @@ def test_a_dump_that_is_not_a_pickle_is_refused_first(trained, capsys):
       'trains to epoch 1'),
      (['model.head.feat_channels=48', 'train_cfg.max_epochs=2'
        ], 'its weights do not fit the model of config')])
+@pytest.mark.slow
 def test_resume_after_a_config_change_is_refused(trained, tmp_path, options,
                                                  says):
     """tools/train.py --resume after a config change: one line, no

@@ -39,6 +39,7 @@ for small, large in zip(sys.argv[1::2], sys.argv[2::2]):
 @pytest.mark.skipif(
     not os.access('/proc/self/clear_refs', os.W_OK),
     reason='needs Linux /proc/self/clear_refs')
+@pytest.mark.slow
 def test_peak_memory_of_a_read_is_a_few_times_the_image(tmp_path):
     """A 16-bit DICOM, and a 16-bit PNG (as_bgr_uint8 made float64 copies
     too): the input and the (H, W, 3) uint8 output are 2.5 times the

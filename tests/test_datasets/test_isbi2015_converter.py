@@ -14,6 +14,7 @@ from ..utils import shared_data
 from .spreadsheet_text import write_spreadsheet_text
 
 
+@pytest.mark.slow
 def test_real_layout_gives_the_published_splits(tmp_path):
     root = shared_data('isbi2015')
     counts = convert_isbi2015(root, str(tmp_path))
@@ -51,6 +52,7 @@ def test_real_layout_gives_the_published_splits(tmp_path):
     assert sample.metainfo['ori_shape'] == (2400, 1935)
 
 
+@pytest.mark.slow
 def test_senior_ground_truth_and_no_overwrite(tmp_path):
     root = shared_data('isbi2015')
     convert_isbi2015(root, str(tmp_path), ground_truth='senior')

@@ -6,6 +6,8 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from ..utils import REPO_ROOT, tiny_config
 
 
@@ -15,6 +17,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_two_cpu_processes_share_the_data_and_rank0_saves(
         synthetic_root, tmp_path):
     work_dir = str(tmp_path / 'work')

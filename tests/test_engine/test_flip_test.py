@@ -2,6 +2,7 @@
 import copy
 
 import numpy as np
+import pytest
 from mmengine.runner import Runner
 
 from hyatt_mmpose.apis import LandmarkPredictor
@@ -9,6 +10,7 @@ from hyatt_mmpose.datasets.synthetic import make_synthetic_dataset
 from ..utils import tiny_config
 
 
+@pytest.mark.slow
 def test_flip_test_moves_a_flip_trained_model_by_under_a_pixel(tmp_path):
     root = str(tmp_path / 'data')
     make_synthetic_dataset(

@@ -8,6 +8,7 @@ import json
 import os.path as osp
 
 import numpy as np
+import pytest
 from mmengine.runner import Runner
 
 from hyatt_mmpose.datasets.synthetic import make_synthetic_dataset
@@ -29,6 +30,7 @@ def mean_position_mre(root: str) -> float:
     return float((errors * spacing[:, None]).mean())
 
 
+@pytest.mark.slow
 def test_model_beats_the_mean_position_baseline(tmp_path):
     import hyatt_mmpose  # noqa: F401
     root = str(tmp_path / 'data')

@@ -2,6 +2,7 @@
 import copy
 import os.path as osp
 
+import pytest
 import torch
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
@@ -18,6 +19,7 @@ class RecordStart(Hook):
         self.optim_state = copy.deepcopy(runner.optim_wrapper.state_dict())
 
 
+@pytest.mark.slow
 def test_resume_continues_at_epoch_3_with_saved_state(synthetic_root,
                                                       tmp_path):
     import hyatt_mmpose  # noqa: F401

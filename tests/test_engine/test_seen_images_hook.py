@@ -1,6 +1,7 @@
 """SeenImagesHook: a checkpoint records the images it has seen, by pixels."""
 import json
 
+import pytest
 import torch
 
 from hyatt_mmpose.datasets.image_identity import image_sha256
@@ -22,6 +23,7 @@ def test_checkpoint_records_train_and_val_images(tiny_checkpoint,
     assert 'seen_images_unrecorded' not in meta
 
 
+@pytest.mark.slow
 def test_a_run_loaded_from_a_checkpoint_keeps_its_images(
         tiny_checkpoint, synthetic_root, tmp_path):
     """Fine-tuning on the test split from the tiny checkpoint: the new

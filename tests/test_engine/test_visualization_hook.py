@@ -3,11 +3,13 @@ import glob
 import os.path as osp
 
 import cv2
+import pytest
 from mmengine.runner import Runner
 
 from ..utils import tiny_config
 
 
+@pytest.mark.slow
 def test_validation_images_are_drawn(synthetic_root, tmp_path):
     cfg = tiny_config(synthetic_root, str(tmp_path / 'work'), max_epochs=1)
     cfg.custom_hooks = [dict(type='LandmarkVisualizationHook', num_images=3)]

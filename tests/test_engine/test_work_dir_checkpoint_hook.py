@@ -81,6 +81,7 @@ def test_every_config_uses_the_hook():
 
 @pytest.mark.parametrize('hook, keeps', [('WorkDirCheckpointHook', True),
                                          ('CheckpointHook', False)])
+@pytest.mark.slow
 def test_resumed_copy_keeps_the_originals_best(hook, keeps, original,
                                                synthetic_root, tmp_path):
     """mmengine's own hook shows the failure: the copy removes the
@@ -105,6 +106,7 @@ def test_resumed_copy_keeps_the_originals_best(hook, keeps, original,
 
 @pytest.mark.parametrize('hook, keeps', [('WorkDirCheckpointHook', True),
                                          ('CheckpointHook', False)])
+@pytest.mark.slow
 def test_resume_other_checkpoint_into_new_work_dir(hook, keeps, original,
                                                    synthetic_root, tmp_path):
     """``--resume OTHER/epoch_2.pth --work-dir NEW``, with NEW holding
@@ -136,6 +138,7 @@ def test_resume_other_checkpoint_into_new_work_dir(hook, keeps, original,
     check_log_is_true(new)
 
 
+@pytest.mark.slow
 def test_resume_in_place_still_removes_old_checkpoints(synthetic_root,
                                                        tmp_path):
     """In its own work dir the hook removes what mmengine's does: the

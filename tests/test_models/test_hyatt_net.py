@@ -2,6 +2,7 @@
 import os.path as osp
 
 import numpy as np
+import pytest
 import torch
 from mmengine.config import Config
 from mmpose.registry import MODELS
@@ -25,6 +26,7 @@ def small_input_model_cfg(input_size=(128, 96)):
     return cfg.model, codec
 
 
+@pytest.mark.slow
 def test_loss_step_gives_every_parameter_a_gradient():
     import hyatt_mmpose  # noqa: F401
     torch.manual_seed(0)

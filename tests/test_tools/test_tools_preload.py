@@ -56,6 +56,7 @@ def top_level_imports(stderr: str, name: str) -> int:
     find_tcmalloc() is None,
     reason='no tcmalloc here (make setup installs it on Debian and Ubuntu)')
 @pytest.mark.parametrize('tool', RESTARTING)
+@pytest.mark.slow
 def test_restart_comes_before_the_heavy_imports(tool):
     """Before, the tools imported hyatt_mmpose (torch, mmengine, mmpose:
     about 3 s) and then restarted, importing it all again: torch twice in

@@ -212,6 +212,7 @@ def test_plain_mmengine_history_buffer_with_getattr_loads(
         'max') == 2.0
 
 
+@pytest.mark.slow
 def test_real_runner_checkpoint_loads(synthetic_root, tmp_path):
     """A checkpoint that mmengine's CheckpointHook wrote in a real run."""
     from mmengine.runner import Runner

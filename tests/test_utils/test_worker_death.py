@@ -114,6 +114,7 @@ def state(pid: int) -> str:
 
 @pytest.mark.skipif(
     not sys.platform.startswith('linux'), reason='prctl is Linux')
+@pytest.mark.slow
 def test_worker_ends_when_training_is_killed(synthetic_root, tmp_path):
     """tools/train.py killed with SIGKILL while its worker has more
     prefetched batches in its result pipe than the pipe holds, as when
@@ -193,6 +194,7 @@ BLOCKED = textwrap.dedent("""
 
 @pytest.mark.skipif(
     not sys.platform.startswith('linux'), reason='prctl is Linux')
+@pytest.mark.slow
 def test_worker_busy_in_its_task_ends_with_parent(tmp_path):
     """The other member of the kind: a worker busy in a task (a slow read,
     a lock held at fork) never reaches PyTorch's watchdog. Without the

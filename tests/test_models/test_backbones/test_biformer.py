@@ -51,6 +51,7 @@ def test_imagenet_preset_widths_and_depths_as_published():
 
 
 @pytest.mark.parametrize('size', [(512, 608), (400, 500)])
+@pytest.mark.slow
 def test_hyatt_preset_output_shapes(size):
     model = BiFormer(arch='hyatt', out_indices=(0, 1, 2, 3, 4, 5))
     assert model.out_channels == [3, 64, 128, 320, 512, 1024]
