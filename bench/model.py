@@ -20,7 +20,7 @@ timed in one process and its peak memory taken in another
 (bench/measure.py); times are medians of ``--repeats`` after one warm-up.
 ``--steps train`` or ``--steps infer`` measures one of the two. Timing
 processes (and ``--profile``'s) run with tcmalloc preloaded where it is
-found, as the tools run (``hyatt_mmpose/utils/allocator.py``);
+found, as the tools run (``hyatt_mmpose_allocator.py``);
 ``--allocator system`` times them on glibc's allocator instead.
 
 Rates: the multiply-adds a step does per second. A training step counts

@@ -285,8 +285,9 @@ def test_an_image_of_another_size_than_its_entry_is_refused(
     doc['images'][2]['width'] = 300
     ann = tmp_path / 'sized.json'
     ann.write_text(json.dumps(doc))
-    with pytest.raises(ValueError,
-                       match=r'test_0002\.png is 96 x 96 px, its entry says '
-                       '300 x 96'):
+    with pytest.raises(
+            ValueError,
+            match=r'test_0002\.png is 96 x 96 px, its entry says '
+            '300 x 96'):
         calibrating.calibrate(
             config, checkpoint, str(ann), 'cal', data_root=synthetic_root)
