@@ -88,6 +88,8 @@ class LandmarkPredictor:
         else:
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
         self.checkpoint = checkpoint
+        self.config_file = config if isinstance(config, str) else \
+            cfg.filename
         self.batch_size = batch_size
         # what the checkpoint says of itself (e.g. the record of a site
         # adaptation), empty for ONNX
@@ -131,6 +133,20 @@ class LandmarkPredictor:
             return self.session.get_modelmeta().custom_metadata_map.get(
                 CHECKPOINT_SHA256)
         return file_sha256(self.checkpoint)
+
+    @cached_property
+    def model_identity(self) -> dict:
+        """Which model predicts: ``config`` (its file, None for a config
+        made in code), ``config_sha256`` (:func:`prediction_config_sha256`),
+        ``checkpoint``, ``checkpoint_sha256`` (see
+        :attr:`checkpoint_sha256`) and ``backend``. Every result carries it
+        as ``model``, so that a record says what wrote it."""
+        return dict(
+            config=self.config_file,
+            config_sha256=self.config_sha256,
+            checkpoint=self.checkpoint,
+            checkpoint_sha256=self.checkpoint_sha256,
+            backend='onnxruntime' if self.session is not None else 'pytorch')
 
     def _check_calibrated_with(self, path: str,
                                site_offsets: Optional[str]) -> None:
@@ -184,7 +200,8 @@ class LandmarkPredictor:
             :func:`landmark_flags`), ``names``, ``pixel_spacing``,
             ``spacing_source`` (``'given'``, the DICOM tags it was read from,
             or None), ``warnings`` (about the file's spacing tags) and
-            ``image_path`` (None for arrays). A spacing given here overrides
+            ``image_path`` (None for arrays), ``model`` (a copy of
+            :attr:`model_identity`). A spacing given here overrides
             the file's. With a spread or a calibration, also ``spread_mm``
             ``(K,)`` (see :func:`.spread_mm`); with a calibration,
             ``radius_mm`` ``(K,)`` (the true point lies within it with the
@@ -223,6 +240,8 @@ class LandmarkPredictor:
             chunk = images[start:start + self.batch_size]
             results += self._predict_batch(
                 chunk, spacings[start:start + self.batch_size])
+        for result in results:
+            result['model'] = dict(self.model_identity)
         return results
 
     @staticmethod

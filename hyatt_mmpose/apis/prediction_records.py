@@ -8,17 +8,25 @@ files are those of the tool), the table with
 :func:`~hyatt_mmpose.apis.write_landmark_table`, and a JSON read back,
 checked, with :func:`~hyatt_mmpose.apis.read_prediction`.
 
-The JSON holds ``image``, ``pixel_spacing`` (``[x, y]`` mm per pixel, or
-null), ``spacing_source`` (the DICOM tags it came from), ``warnings`` and
-``landmarks``: per landmark ``name``, ``x_px``, ``y_px``, ``x_mm``,
-``y_mm`` (null where unknown: no spacing, or a position that is not a
+The JSON holds ``format`` (:data:`PREDICTION_FORMAT`: the version of this
+layout; a reader refuses another), ``image``, ``pixel_spacing`` (``[x, y]``
+mm per pixel, or null), ``spacing_source`` (the DICOM tags it came from),
+``warnings`` and ``landmarks``: per landmark ``name``, ``x_px``, ``y_px``,
+``x_mm``, ``y_mm`` (null where unknown: no spacing, or a position that is not a
 number), ``score`` (the heatmap peak) and ``flags`` (why not to trust it);
 with a calibration also ``coverage`` and per landmark ``radius_mm`` and
 ``radius_px`` (``[x, y]``; null: too few calibration images). Models with
 the ISBI 2015 landmarks add ``cephalometry`` (``values``, ``classes`` and,
 with a calibration, ``intervals``) or, where a landmark it needs is
-flagged, ``cephalometry: null`` and ``cephalometry_note``. It never holds
-NaN or infinity, which JSON does not have.
+flagged, ``cephalometry: null`` and ``cephalometry_note``. ``model`` says
+which model wrote it (``config``, ``config_sha256``, ``checkpoint``,
+``checkpoint_sha256``, ``backend``: see
+:attr:`~hyatt_mmpose.apis.LandmarkPredictor.model_identity`; null for a
+result that does not carry it). It never holds NaN or infinity, which JSON
+does not have.
+
+``tools/review.py`` reads these records and writes its own under
+``review/`` beside them; it never changes them.
 """
 import json
 import os.path as osp
@@ -33,6 +41,9 @@ from ..utils import atomic_write, write_spreadsheet_csv
 from ..visualization import add_legend, draw_landmarks, draw_planes
 from .landmark_checks import LARGE_RADIUS
 
+#: The version of the record's layout, its ``format``: raised when a field
+#: changes meaning or goes, so that a reader refuses what it would misread.
+PREDICTION_FORMAT = 2
 #: What every landmark of a record holds.
 LANDMARK_FIELDS = ('name', 'x_px', 'y_px', 'x_mm', 'y_mm', 'score', 'flags')
 
@@ -108,6 +119,7 @@ def prediction_record(result: dict,
     radius_mm, radius_px = result.get('radius_mm'), result.get('radius_px')
     mm = result['landmarks_mm']
     record = dict(
+        format=PREDICTION_FORMAT,
         image=result['image_path'],
         pixel_spacing=None if result['pixel_spacing'] is None else
         result['pixel_spacing'].tolist(),
@@ -137,6 +149,7 @@ def prediction_record(result: dict,
             lm['radius_px'] = None if lm['radius_mm'] is None else [
                 float(r) for r in radius_px[k]
             ]
+    record['model'] = result.get('model')
     ceph = cephalometry(result, margins)
     if isinstance(ceph, str):
         record['cephalometry'] = None
@@ -284,7 +297,8 @@ def read_prediction(path: str) -> dict:
         FileNotFoundError: If there is no such file.
         ValueError: If it is not JSON, or not a prediction record: the
             message names the file and the first field missing or of the
-            wrong type.
+            wrong type; or a record of another :data:`PREDICTION_FORMAT`
+            (written by another version of hyatt_mmpose).
     """
     with open(path, encoding='utf-8') as f:
         try:
@@ -306,4 +320,10 @@ def read_prediction(path: str) -> dict:
         if missing:
             raise ValueError(f'{path}: landmark {k + 1} lacks '
                              f'{", ".join(missing)}')
+    if record.get('format') != PREDICTION_FORMAT:
+        raise ValueError(
+            f'{path}: "format" is {record.get("format")!r}, this version of '
+            f'hyatt_mmpose reads format {PREDICTION_FORMAT}: the record was '
+            'written by another version; predict the images again with this '
+            'one (tools/predict.py)')
     return record

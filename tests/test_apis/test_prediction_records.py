@@ -5,13 +5,17 @@ import json
 import cv2
 import numpy as np
 import pytest
+from mmengine.config import Config
 
 from hyatt_mmpose.apis import (LandmarkPredictor, landmark_flags,
                                read_prediction, read_radiograph,
                                write_prediction)
-from hyatt_mmpose.apis.prediction_records import cephalometry
+from hyatt_mmpose.apis.prediction_records import (PREDICTION_FORMAT,
+                                                  cephalometry)
 from hyatt_mmpose.commands import predict as predict_tool
 from hyatt_mmpose.datasets.metainfo import landmark_names
+from hyatt_mmpose.utils import file_sha256
+from hyatt_mmpose.utils.config_digest import prediction_config_sha256
 from hyatt_mmpose.visualization import PLANES
 from hyatt_mmpose.visualization.landmark_drawing import PLANE_COLOUR
 from ..utils import shared_data
@@ -151,6 +155,27 @@ def test_a_notebook_writes_what_the_tool_writes(tiny_checkpoint,
                                rtol=1e-6)
     assert row[f'{record["landmarks"][0]["name"]}_x_mm'] == \
         record['landmarks'][0]['x_mm']
+    # the record says which model wrote it, by content
+    assert record['format'] == PREDICTION_FORMAT
+    assert record['model']['checkpoint_sha256'] == file_sha256(checkpoint)
+    assert record['model']['config'] == config
+    assert record['model']['config_sha256'] == \
+        prediction_config_sha256(Config.fromfile(config))
+
+
+def test_a_record_of_another_format_is_refused(tmp_path):
+    """A folder written by another version is refused, the file named,
+    rather than misread."""
+    path = tmp_path / 'old.json'
+    path.write_text('{"image": "a.png", "landmarks": []}')
+    with pytest.raises(
+            ValueError,
+            match='old.json: "format" is None, .*'
+            'reads format 2.*predict the images again'):
+        read_prediction(str(path))
+    path.write_text('{"format": 3, "image": "a.png", "landmarks": []}')
+    with pytest.raises(ValueError, match='"format" is 3'):
+        read_prediction(str(path))
 
 
 @pytest.mark.parametrize('text, says', [
