@@ -1,0 +1,75 @@
+"""Serving the review application with uvicorn: on the loopback interface
+and a free port unless told otherwise, a token required on any other
+interface, the URL printed, and a clean stop on Ctrl+C."""
+import ipaddress
+import secrets
+import socket
+from typing import Callable, Optional
+from urllib.parse import quote
+
+import uvicorn
+
+from .review_app import create_app
+from .review_store import ReviewStore
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address is this machine's loopback interface
+    (``localhost``, ``127.0.0.0/8``, ``::1``), reachable from it alone."""
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # another name: it may resolve to any interface
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host`` and ``port`` (0: a free port).
+
+    Raises:
+        OSError: If the address cannot be bound (the port taken).
+    """
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def review_url(host: str, port: int, token: Optional[str]) -> str:
+    """The page's URL, with the token where there is one."""
+    name = f'[{host}]' if ':' in host else host
+    query = f'/?token={quote(token)}' if token else '/'
+    return f'http://{name}:{port}{query}'
+
+
+def serve(store: ReviewStore,
+          host: str = '127.0.0.1',
+          port: int = 0,
+          announce: Callable[[str], None] = print) -> None:
+    """Serves a folder's review until Ctrl+C (SIGINT) or SIGTERM.
+
+    Args:
+        store (ReviewStore): The folder under review.
+        host (str): The interface to listen on. Any but the loopback one
+            gets a fresh token, which every request must carry (it is in
+            the announced URL).
+        port (int): The port; 0 for a free one.
+        announce (Callable): Called with the page's URL once it listens.
+
+    Raises:
+        OSError: If ``host`` and ``port`` cannot be bound.
+    """
+    token = None if is_loopback(host) else secrets.token_urlsafe(24)
+    sock = bind(host, port)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(store, token), log_level='warning', access_log=False))
+    announce(review_url(host, port, token))
+    server.run(sockets=[sock])
