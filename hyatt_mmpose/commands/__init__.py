@@ -18,6 +18,7 @@ TOOLS: Dict[str, str] = {
     'tools/train.py': 'hyatt_mmpose.commands.train',
     'tools/test.py': 'hyatt_mmpose.commands.test',
     'tools/predict.py': 'hyatt_mmpose.commands.predict',
+    'tools/review.py': 'hyatt_mmpose.commands.review',
     'tools/calibrate.py': 'hyatt_mmpose.commands.calibrate',
     'tools/adapt.py': 'hyatt_mmpose.commands.adapt',
     'tools/make_synthetic_dataset.py':
