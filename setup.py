@@ -8,6 +8,14 @@ def read_version():
     return scope['__version__']
 
 
+def read_requirements(path):
+    with open(path) as f:
+        return [
+            line.strip() for line in f
+            if line.strip() and not line.startswith('#')
+        ]
+
+
 setup(
     name='hyatt_mmpose',
     version=read_version(),
@@ -22,5 +30,9 @@ setup(
     # must be compiled against the installed torch, mmpose declares an
     # unbuildable dependency): `make setup` installs it from requirements/.
     install_requires=[],
+    # the review page (tools/review.py); `make setup` installs it too
+    extras_require={'review': read_requirements('requirements/review.txt')},
+    # the review page's HTML, CSS and JavaScript
+    package_data={'hyatt_mmpose.review': ['static/*']},
     license='Apache-2.0',
 )
