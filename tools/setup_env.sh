@@ -126,8 +126,9 @@ TORCH_KEY=$("$PY" -c 'import sys, torch; v = sys.version_info
 print("torch%s-cuda%s-py%d%d" % (torch.__version__, torch.version.cuda or "none", v[0], v[1]))') \
     || fail "torch does not import in $VENV"
 
-say "3/7 run-time, test and documentation dependencies (numpy<2, opencv, mmengine, sphinx, ...)"
-pip_install runtime -r "$REQ/runtime.txt" -r "$REQ/tests.txt" -r "$REQ/docs.txt"
+say "3/7 run-time, test, documentation and review-page dependencies (numpy<2, opencv, mmengine, sphinx, starlette, ...)"
+pip_install runtime -r "$REQ/runtime.txt" -r "$REQ/tests.txt" -r "$REQ/docs.txt" \
+    -r "$REQ/review.txt"
 
 MMCV_PIN=$(grep -E '^mmcv==' "$REQ/mmcv.txt")
 OPS=cpu; [ "$MMCV_CUDA_OPS" = 1 ] && OPS=cuda
