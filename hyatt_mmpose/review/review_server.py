@@ -35,6 +35,9 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        # listening already: a browser opened on the printed URL waits in
+        # the backlog for the server, rather than being refused
+        sock.listen(128)
     except OSError:
         sock.close()
         raise
@@ -52,7 +55,8 @@ def serve(store: ReviewStore,
           host: str = '127.0.0.1',
           port: int = 0,
           announce: Callable[[str], None] = print) -> None:
-    """Serves a folder's review until Ctrl+C (SIGINT) or SIGTERM.
+    """Serves a folder's review until Ctrl+C (SIGINT; SIGTERM also shuts
+    it down gracefully, then ends the process).
 
     Args:
         store (ReviewStore): The folder under review.
@@ -72,4 +76,9 @@ def serve(store: ReviewStore,
         uvicorn.Config(
             create_app(store, token), log_level='warning', access_log=False))
     announce(review_url(host, port, token))
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn has shut down gracefully on Ctrl+C and raises it again
+        # for its caller: here, the stop that was asked for
+        pass
