@@ -138,10 +138,16 @@ function zoom(factor, centre) {
   setView([c.x - (c.x - x) / factor, c.y - (c.y - y) / factor, w / factor, h / factor]);
 }
 
+// Centres a landmark; from the whole image, zooms in to a third of it,
+// close enough to judge the point.
 function centreOn(k) {
   const lm = page.state.landmarks[k];
   if (lm.x_px === null) return;
-  const [, , w, h] = page.view;
+  let [, , w, h] = page.view;
+  if (w >= page.state.width && h >= page.state.height) {
+    w /= 3;
+    h /= 3;
+  }
   setView([lm.x_px - w / 2, lm.y_px - h / 2, w, h]);
 }
 
