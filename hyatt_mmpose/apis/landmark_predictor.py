@@ -136,8 +136,9 @@ class LandmarkPredictor:
 
     @cached_property
     def model_identity(self) -> dict:
-        """Which model predicts: ``config`` (its file, None for a config
-        made in code), ``config_sha256`` (:func:`prediction_config_sha256`),
+        """The identity of the model that predicts, a dict of ``config``
+        (its file, None for a config made in code), ``config_sha256`` (of
+        the prediction config, ``prediction_config_sha256``),
         ``checkpoint``, ``checkpoint_sha256`` (see
         :attr:`checkpoint_sha256`) and ``backend``. Every result carries it
         as ``model``, so that a record says what wrote it."""

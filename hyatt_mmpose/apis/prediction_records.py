@@ -8,7 +8,7 @@ files are those of the tool), the table with
 :func:`~hyatt_mmpose.apis.write_landmark_table`, and a JSON read back,
 checked, with :func:`~hyatt_mmpose.apis.read_prediction`.
 
-The JSON holds ``format`` (:data:`PREDICTION_FORMAT`: the version of this
+The JSON holds ``format`` (``PREDICTION_FORMAT``: the version of this
 layout; a reader refuses another), ``image``, ``pixel_spacing`` (``[x, y]``
 mm per pixel, or null), ``spacing_source`` (the DICOM tags it came from),
 ``warnings`` and ``landmarks``: per landmark ``name``, ``x_px``, ``y_px``,
@@ -297,7 +297,7 @@ def read_prediction(path: str) -> dict:
         FileNotFoundError: If there is no such file.
         ValueError: If it is not JSON, or not a prediction record: the
             message names the file and the first field missing or of the
-            wrong type; or a record of another :data:`PREDICTION_FORMAT`
+            wrong type; or a record of another ``PREDICTION_FORMAT``
             (written by another version of hyatt_mmpose).
     """
     with open(path, encoding='utf-8') as f:

@@ -1,11 +1,11 @@
 """The review page's web application: a JSON API over a
 :class:`~.review_store.ReviewStore`, the page itself (plain HTML, CSS and
 JavaScript shipped with the package) and the images, rendered as PNG by
-:func:`~hyatt_mmpose.datasets.image_io.read_radiograph` (so DICOMs show
+:func:`.read_radiograph` (so DICOMs show
 too).
 
-The API (``image`` is a record's name, as :meth:`ReviewStore.summary`
-lists it):
+The API (``image`` is a record's name, as
+:meth:`~hyatt_mmpose.review.ReviewStore.summary` lists it):
 
 - ``GET /api/images``: the images, worst first, and the reviewer;
 - ``GET /api/state?image=``: an image's state, with ``queue`` (the order to
@@ -88,8 +88,8 @@ def create_app(store: ReviewStore, token: Optional[str] = None) -> Starlette:
             loopback interface only).
 
     Returns:
-        Starlette: The ASGI application (run it with uvicorn; see
-        :func:`~.review_server.serve`).
+        starlette.applications.Starlette: The ASGI application (run it
+        with uvicorn; see :func:`~.review_server.serve`).
     """
 
     @functools.lru_cache(maxsize=_IMAGE_CACHE)

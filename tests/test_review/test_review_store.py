@@ -283,3 +283,27 @@ def test_two_writers_at_once_lose_no_change(predictions):
     assert len(lines) == 30
     assert sorted(e['reviewer']
                   for e in lines) == ['nasion'] * 15 + ['sella'] * 15
+
+
+def test_the_coco_file_is_what_adapt_and_calibrate_read(predictions):
+    """tools/adapt.py and tools/calibrate.py --ann-file read a split with
+    the config's val dataset class (read_split): the ISBI 2015 config's
+    takes the reviewed set, spacing and all, without --data-root."""
+    from mmengine.config import Config
+
+    from hyatt_mmpose.apis.annotated_splits import read_split
+    from ..utils import REPO_ROOT
+    store = ReviewStore(predictions, 'ana')
+    store.move('ceph_0', 'gnathion', 131.0, 224.0, 'move')
+    store.mark_reviewed('ceph_0', True)
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'hyatt_cephalometric.py'))
+    infos, info = read_split(
+        cfg, osp.join(predictions, 'review', 'annotations.json'))
+    [ceph_0] = infos
+    assert osp.isfile(ceph_0['img_path'])
+    expected = ISBI_POINTS.copy()
+    expected[8] = [131.0, 224.0]
+    np.testing.assert_allclose(ceph_0['keypoints'], expected)
+    np.testing.assert_allclose(ceph_0['pixel_spacing'], [SPACING, SPACING])
+    assert info['description'] == 'landmarks reviewed with tools/review.py'
