@@ -56,17 +56,20 @@ napoleon_numpy_docstring = False
 napoleon_use_ivar = True
 # There is no network for intersphinx, so references to other projects'
 # objects (type hints and docstrings naming torch, numpy, mmengine, mmcv,
-# mmpose, pydicom or onnxruntime classes) cannot resolve. They are let
-# through by package name only; every reference to hyatt_mmpose's own
-# objects must resolve, and the build fails on one that does not.
+# mmpose, pydicom, onnxruntime, starlette or uvicorn classes) cannot
+# resolve. They are let through by package name only; every reference to
+# hyatt_mmpose's own objects must resolve, and the build fails on one that
+# does not.
 nitpicky = True
-THIRD_PARTY = r'(torch|nn|numpy|np|mmengine|mmcv|mmpose|pydicom|onnxruntime)'
+THIRD_PARTY = (r'(torch|nn|numpy|np|mmengine|mmcv|mmpose|pydicom|onnxruntime'
+               r'|starlette|uvicorn)')
 nitpick_ignore_regex = [
     ('py:(class|obj|exc|func|meth|data|attr)', THIRD_PARTY + r'(\..+)?'),
     # the C module behind pickle's exceptions, named in torch.load's
     ('py:class', r'_pickle\.UnpicklingError'),
     # Python's own library, whose inventory is not here either
-    ('py:(class|obj|exc|func)', r'(argparse|pathlib|collections\.abc)\..+'),
+    ('py:(class|obj|exc|func)',
+     r'(argparse|pathlib|collections\.abc|socket)\..+'),
 ]
 # the short names our docstrings' types give third-party classes (Tensor
 # for torch.Tensor ...), and the word of "x (int, optional)"; Python's own
