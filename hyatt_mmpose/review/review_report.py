@@ -120,8 +120,8 @@ CORRECTION_HEADER = [
 
 def correction_rows(state: dict) -> List[List[str]]:
     """The corrected landmarks as text: number, name, the model's and the
-    reviewed position, the distance (mm where the spacing is known), who
-    and when.
+    reviewed position, the distance (mm where the spacing is known;
+    ``placed`` where the model had no position), who and when.
 
     Args:
         state (dict): An image's review state.
@@ -134,10 +134,13 @@ def correction_rows(state: dict) -> List[List[str]]:
     for k, lm in enumerate(state['landmarks']):
         if not lm['moved']:
             continue
-        dx = lm['x_px'] - (lm['model_x_px'] or 0)
-        dy = lm['y_px'] - (lm['model_y_px'] or 0)
-        distance = f'{np.hypot(dx, dy):.1f} px' if spacing is None else \
-            f'{np.hypot(dx * spacing[0], dy * spacing[1]):.2f} mm'
+        if lm['model_x_px'] is None:  # placed where the model had none
+            distance = 'placed'
+        else:
+            dx, dy = lm['x_px'] - lm['model_x_px'], \
+                lm['y_px'] - lm['model_y_px']
+            distance = f'{np.hypot(dx, dy):.1f} px' if spacing is None \
+                else f'{np.hypot(dx * spacing[0], dy * spacing[1]):.2f} mm'
         rows.append([
             str(k + 1), lm['name'],
             f'{_number(lm["model_x_px"], 1)}, {_number(lm["model_y_px"], 1)}',

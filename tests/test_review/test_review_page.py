@@ -16,7 +16,7 @@ from hyatt_mmpose.datasets.metainfo import landmark_names
 from hyatt_mmpose.review import ReviewStore
 from hyatt_mmpose.review.review_app import create_app
 from hyatt_mmpose.review.review_server import bind
-from .review_folders import ISBI_POINTS, SPACING
+from .review_folders import ISBI_POINTS, SPACING, write_folder
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = [
@@ -39,10 +39,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def served(predictions):
-    """The review of ``predictions`` served by uvicorn in a thread: its
-    URL."""
+def start_server(predictions: str):
+    """The review of ``predictions`` served by uvicorn in a thread: the
+    server, its thread, and its URL."""
     sock = bind('127.0.0.1', 0)
     server = uvicorn.Server(
         uvicorn.Config(
@@ -51,9 +50,20 @@ def served(predictions):
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    yield f'http://127.0.0.1:{sock.getsockname()[1]}/'
+    return (server, thread), f'http://127.0.0.1:{sock.getsockname()[1]}/'
+
+
+def stop_server(server, thread) -> None:
     server.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture
+def served(predictions):
+    """The URL of the review of ``predictions``."""
+    server, url = start_server(predictions)
+    yield url
+    stop_server(*server)
 
 
 @pytest.fixture
@@ -129,11 +139,12 @@ def test_a_dragged_landmark_is_saved_where_it_was_dropped(page, predictions):
     nasion = state['landmarks'][1]
     assert (nasion['x_px'], nasion['y_px']) == pytest.approx(
         expected, abs=1e-3)
-    # the model's position stays visible as a faint mark
-    assert page.locator('.model-mark').count() == 1
-    # the measurement table is analysis.measure of the saved points
+    # once the page has the server's answer: the model's position stays
+    # visible as a faint mark, and the measurement table is
+    # analysis.measure of the saved points
     page.wait_for_function(
         'document.getElementById("status").textContent === "saved"')
+    assert page.locator('.model-mark').count() == 1
     points = np.array([[lm['x_px'], lm['y_px']] for lm in state['landmarks']])
     values = measure(points, SPACING, landmark_names('isbi2015'))
     shown = table(page)
@@ -156,8 +167,16 @@ def test_arrow_keys_nudge_by_a_tenth_of_a_mm(page, predictions):
     orbitale = state['landmarks'][2]
     assert orbitale['x_px'] == pytest.approx(x0 + 3 * step, abs=1e-9)
     assert orbitale['y_px'] == pytest.approx(y0 - 10 * step, abs=1e-9)
-    with open(osp.join(predictions, 'review', 'review_log.jsonl')) as f:
-        assert [json.loads(line)['action'] for line in f] == ['nudge'] * 4
+    # the state is saved before its log line: wait for the fourth
+    log = osp.join(predictions, 'review', 'review_log.jsonl')
+    end = time.monotonic() + 10
+    while True:
+        with open(log) as f:
+            actions = [json.loads(line)['action'] for line in f]
+        if len(actions) == 4 or time.monotonic() > end:
+            break
+        time.sleep(0.05)
+    assert actions == ['nudge'] * 4
 
 
 def test_reset_undo_and_reload_show_the_saved_state(page, predictions):
@@ -227,3 +246,34 @@ def test_n_and_p_step_through_flagged_and_wide_landmarks_first(
     assert names == [
         '1 sella', f'19 {isbi[18]}', f'18 {isbi[17]}', f'19 {isbi[18]}'
     ]
+
+
+def test_a_landmark_without_position_waits_at_the_centre_to_be_dragged(
+        browser, tmp_path):
+    predictions = write_folder(tmp_path, outside=3)
+    server, url = start_server(predictions)
+    page = browser.new_page(viewport=dict(width=1400, height=900))
+    try:
+        page.goto(url + '#image=ceph_2')
+        handle = page.get_by_role('button', name='4 porion')
+        handle.wait_for()
+        assert (float(handle.get_attribute('data-x')),
+                float(handle.get_attribute('data-y'))) == (99.5, 119.5)
+        box = handle.bounding_box()
+        start = (box['x'] + box['width'] / 2, box['y'] + box['height'] / 2)
+        target = to_screen(page, 62.0, 124.0)
+        page.mouse.move(*start)
+        page.mouse.down()
+        page.mouse.move(*target, steps=5)
+        page.mouse.up()
+        path = osp.join(predictions, 'review', 'ceph_2.json')
+        end = time.monotonic() + 10
+        while not osp.isfile(path) and time.monotonic() < end:
+            time.sleep(0.05)
+        with open(path) as f:
+            porion = json.load(f)['landmarks'][3]
+        assert (porion['x_px'], porion['y_px']) == pytest.approx((62.0, 124.0),
+                                                                 abs=1e-3)
+    finally:
+        page.close()
+        stop_server(*server)

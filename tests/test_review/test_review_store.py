@@ -16,7 +16,7 @@ from hyatt_mmpose.datasets import LandmarkDataset
 from hyatt_mmpose.datasets.metainfo import landmark_names, metainfo_file
 from hyatt_mmpose.review import (ReviewFolderError, ReviewRequestError,
                                  ReviewStore, UnknownImageError)
-from .review_folders import ISBI_POINTS, MARGIN, SPACING
+from .review_folders import ISBI_POINTS, MARGIN, SPACING, write_folder
 
 
 def folder_digest(folder: str, skip: str = 'review') -> dict:
@@ -307,3 +307,20 @@ def test_the_coco_file_is_what_adapt_and_calibrate_read(predictions):
     np.testing.assert_allclose(ceph_0['keypoints'], expected)
     np.testing.assert_allclose(ceph_0['pixel_spacing'], [SPACING, SPACING])
     assert info['description'] == 'landmarks reviewed with tools/review.py'
+
+
+def test_a_landmark_the_model_did_not_place_is_placed_by_hand(tmp_path):
+    predictions = write_folder(tmp_path, outside=3)
+    store = ReviewStore(predictions, 'ana')
+    state = store.state('ceph_2')
+    assert state['landmarks'][3]['x_px'] is None
+    assert state['cephalometry']['rows'] == []  # porion is not trusted
+    assert 'porion' in state['cephalometry']['note']
+    with pytest.raises(ReviewRequestError, match='porion have no position'):
+        store.mark_reviewed('ceph_2', True)
+    state = store.move('ceph_2', 'porion', 62.0, 124.0, 'move')
+    porion = state['landmarks'][3]
+    assert porion['moved'] and porion['model_x_px'] is None
+    assert porion['x_mm'] == 62.0 * SPACING
+    assert len(state['cephalometry']['rows']) == 8  # placed: measured
+    assert store.mark_reviewed('ceph_2', True)['reviewed']['done']

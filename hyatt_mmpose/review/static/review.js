@@ -141,14 +141,16 @@ function zoom(factor, centre) {
 // Centres a landmark; from the whole image, zooms in to a third of it,
 // close enough to judge the point.
 function centreOn(k) {
-  const lm = page.state.landmarks[k];
-  if (lm.x_px === null) return;
+  const handle = handleOf(k);
+  if (!handle) return;
+  const x = Number(handle.dataset.x);
+  const y = Number(handle.dataset.y);
   let [, , w, h] = page.view;
   if (w >= page.state.width && h >= page.state.height) {
     w /= 3;
     h /= 3;
   }
-  setView([lm.x_px - w / 2, lm.y_px - h / 2, w, h]);
+  setView([x - w / 2, y - h / 2, w, h]);
 }
 
 // Drawing
@@ -190,18 +192,23 @@ function draw() {
   // in the queue's order, which is Tab's order too
   for (const k of state.queue) {
     const lm = state.landmarks[k];
-    if (lm.x_px === null) continue;
+    // a landmark the model could not place waits at the image's centre,
+    // to be dragged into place
+    const unplaced = lm.x_px === null;
+    const x = unplaced ? (state.width - 1) / 2 : lm.x_px;
+    const y = unplaced ? (state.height - 1) / 2 : lm.y_px;
     const classes = ['handle'];
     if (lm.flags.length && !lm.moved) classes.push('flagged');
     if (lm.moved) classes.push('moved');
+    if (unplaced) classes.push('unplaced');
     const handle = svg('g', {
       class: classes.join(' '), tabindex: '0', role: 'button',
-      'aria-label': label(k), 'data-index': k,
-      'data-x': lm.x_px, 'data-y': lm.y_px,
-      transform: `translate(${lm.x_px} ${lm.y_px})`,
+      'aria-label': label(k), 'data-index': k, 'data-x': x, 'data-y': y,
+      transform: `translate(${x} ${y})`,
     }, handles);
     const title = svg('title', {}, handle);
-    title.textContent = label(k) + (lm.flags.length ? ` (${lm.flags.join(', ')})` : '');
+    title.textContent = label(k) + (lm.flags.length ? ` (${lm.flags.join(', ')})` : '') +
+      (unplaced ? ': no position, drag it into place' : '');
     svg('circle', {cx: 0, cy: 0}, handle);
     const number = svg('text', {'text-anchor': 'middle'}, handle);
     number.textContent = String(k + 1);
