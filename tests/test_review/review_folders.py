@@ -53,11 +53,15 @@ def ceph_result(image_path: str,
     return result
 
 
-def write_folder(root, flagged_image: int = 1, outside: int = -1) -> str:
+def write_folder(root,
+                 flagged_image: int = 1,
+                 outside: int = -1,
+                 spacing_known: bool = True) -> str:
     """Three images and their predictions in ``root/predictions``; image
     ``flagged_image`` has its sella flagged; on image 2, landmark
     ``outside`` (if given) was not placed by the model (flagged
-    ``outside_image``, no position). Paths are absolute, as a run given
+    ``outside_image``, no position); without ``spacing_known`` no image
+    has a spacing. Paths are absolute, as a run given
     absolute paths writes them."""
     images = root / 'images'
     images.mkdir()
@@ -74,6 +78,9 @@ def write_folder(root, flagged_image: int = 1, outside: int = -1) -> str:
         cv2.imwrite(path, grey)
         result = ceph_result(
             path, shift=i, flagged=0 if i == flagged_image else -1)
+        if not spacing_known:
+            result.update(
+                pixel_spacing=None, landmarks_mm=None, spacing_source=None)
         if i == 2 and outside >= 0:
             result['landmarks_px'][outside] = np.nan
             result['landmarks_mm'][outside] = np.nan

@@ -277,3 +277,27 @@ def test_a_landmark_without_position_waits_at_the_centre_to_be_dragged(
     finally:
         page.close()
         stop_server(*server)
+
+
+def test_without_spacing_arrow_keys_nudge_by_a_pixel(browser, tmp_path):
+    predictions = write_folder(tmp_path, spacing_known=False)
+    server, url = start_server(predictions)
+    page = browser.new_page(viewport=dict(width=1400, height=900))
+    try:
+        page.goto(url + '#image=ceph_0')
+        page.get_by_role('button', name='7 pogonion').focus()
+        page.keyboard.press('ArrowLeft')
+        page.keyboard.press('ArrowLeft')
+        page.keyboard.press('Shift+ArrowDown')
+        state = saved_when(predictions, lambda s: len(s['undo']) == 3)
+        pogonion = state['landmarks'][6]
+        x0, y0 = ISBI_POINTS[6]
+        assert (pogonion['x_px'], pogonion['y_px']) == pytest.approx(
+            (x0 - 2, y0 + 10), abs=1e-9)
+        assert pogonion['x_mm'] is None
+        page.wait_for_function('document.getElementById("spacing")'
+                               '.textContent.includes("unknown")')
+        assert 'ruler' in page.locator('#measurement-note').inner_text()
+    finally:
+        page.close()
+        stop_server(*server)
