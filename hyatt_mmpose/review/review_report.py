@@ -94,13 +94,15 @@ def measurement_rows(state: dict) -> List[List[str]]:
     """
     rows = []
     for r in (state['cephalometry'] or {}).get('rows', []):
-        interval = '-' if r['interval'] is None else (
-            f'{_number(r["interval"][0])} to {_number(r["interval"][1])}')
+        digits = 3 if r['unit'] == 'ratio' else 2
         rows.append([
             r['name'],
-            _number(r['value']), r['unit'],
+            _number(r['value'], digits), r['unit'],
             f'{r["normal"][0]:g} to {r["normal"][1]:g}',
-            '-' if r['class'] is None else str(r['class']), interval,
+            '-' if r['class'] is None else str(r['class']),
+            '-' if r['interval'] is None else
+            (f'{_number(r["interval"][0], digits)} to '
+             f'{_number(r["interval"][1], digits)}'),
             '-' if r['classes'] is None else ' or '.join(
                 str(c) for c in r['classes']),
             'corrected landmarks' if r['uses_moved'] else 'model landmarks'
@@ -165,15 +167,20 @@ def facts(state: dict) -> List[Tuple[str, str]]:
                 f'{ruler["by"]} at {ruler["at"]})'
     reviewed = state['reviewed']
     model = state.get('model') or {}
+
+    def identified(path_key: str) -> str:
+        if model.get(path_key) is None:
+            return 'not recorded in the prediction'
+        digest = model.get(f'{path_key}_sha256') or 'unknown'
+        return f'{model[path_key]} (SHA-256 {digest})'
+
     return [
         ('Image', state['image_file']),
         ('Reviewed', f'by {reviewed["by"]} at {reviewed["at"]}'
          if reviewed['done'] else 'not marked reviewed'),
         ('Pixel spacing', spacing_text),
-        ('Model config', f'{model.get("config")} (SHA-256 '
-         f'{model.get("config_sha256")})'),
-        ('Checkpoint', f'{model.get("checkpoint")} (SHA-256 '
-         f'{model.get("checkpoint_sha256")})'),
+        ('Model config', identified('config')),
+        ('Checkpoint', identified('checkpoint')),
     ]
 
 

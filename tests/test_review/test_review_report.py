@@ -70,3 +70,13 @@ def test_without_weasyprint_matplotlib_writes_the_pdf(reviewed, monkeypatch):
     for m in MEASUREMENTS:
         assert m in text
     assert 'menton' in text
+
+
+def test_a_prediction_without_model_identity_says_so(reviewed):
+    state = reviewed.state('ceph_0')
+    state['model'] = None
+    facts = dict(review_report.facts(state))
+    assert facts['Checkpoint'] == 'not recorded in the prediction'
+    rows = {r[0]: r for r in review_report.measurement_rows(state)}
+    fhi = next(r for r in state['cephalometry']['rows'] if r['name'] == 'FHI')
+    assert rows['FHI'][1] == f'{fhi["value"]:.3f}'  # a ratio: 3 digits
