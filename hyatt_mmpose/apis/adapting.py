@@ -38,6 +38,7 @@ from ..analysis.cephalometry import MEASUREMENTS, NUM_CLASSES
 from ..datasets.converters import read_json, seeded_split
 from ..evaluation.functional import balanced_recall, landmark_errors, mre_sdr
 from ..utils.atomic_write import atomic_write
+from ..utils.config_loading import load_config
 from ..utils.overwrite_guard import check_outputs_free
 from ..utils.safe_checkpoint import safe_torch_load
 from .annotated_splits import (check_distinct, check_sizes, check_spacing,
@@ -416,9 +417,7 @@ def adapt(config: str,
     check_outputs_free(
         [outputs[n] for n in (OFFSET_OUTPUTS if offsets_only else OUTPUTS)],
         overwrite)
-    base_cfg = Config.fromfile(config)
-    if cfg_options:
-        base_cfg.merge_from_dict(cfg_options)
+    base_cfg = load_config(config, cfg_options)
     cfg = copy.deepcopy(base_cfg)
     if data_root:
         cfg.train_dataloader.dataset.data_root = data_root

@@ -13,10 +13,10 @@ import os.path as osp
 from typing import Dict, Optional, Sequence
 
 import numpy as np
-from mmengine.config import Config
 
 from ..analysis import landmark_indices, measure
 from ..calibration import LandmarkCalibration
+from ..utils.config_loading import load_config
 from ..utils.file_hash import file_sha256
 from ..utils.output_lock import output_lock
 from ..utils.overwrite_guard import check_outputs_free
@@ -84,9 +84,7 @@ def calibrate(config: str,
         FileNotFoundError: If the model's training data cannot be found
             for that check.
     """
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     infos, info = read_split(cfg, ann_file, data_root)
     check_spacing(infos, ann_file, 'conformal radii are in mm')
     check_distinct(infos, ann_file)
@@ -186,8 +184,7 @@ def calibrate_to_file(out: str,
     if ann_file:
         split = osp.splitext(osp.basename(ann_file))[0]
     else:
-        cfg = Config.fromfile(config)
-        cfg.merge_from_dict(options.get('cfg_options') or {})
+        cfg = load_config(config, options.get('cfg_options'))
         ann_file = split_ann_file(cfg, split)
     with output_lock(out):
         check_outputs_free([out], overwrite)

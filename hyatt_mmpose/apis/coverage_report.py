@@ -12,10 +12,10 @@ import os.path as osp
 from typing import Dict, Optional, Sequence
 
 import numpy as np
-from mmengine.config import Config
 
 from ..calibration import LandmarkCalibration
 from ..evaluation.functional import radius_coverage, reliability_curve
+from ..utils.config_loading import load_config
 from ..visualization import plot_radius_vs_error, plot_reliability
 from .annotated_splits import predict_split, read_split, split_ann_file
 from .landmark_predictor import LandmarkPredictor
@@ -55,9 +55,7 @@ def report_coverage(config: str,
         CalibrationError: If the calibration does not fit the model.
         FileNotFoundError: If a split has no annotation file.
     """
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     predictor = LandmarkPredictor(
         cfg, checkpoint, device, calibration=calibration)
     fitted: LandmarkCalibration = predictor.calibration

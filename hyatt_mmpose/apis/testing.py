@@ -1,6 +1,5 @@
 """Testing a checkpoint on a config's test set, as ``tools/test.py`` does."""
 import json
-import os.path as osp
 from typing import Dict, Optional
 
 from mmengine.config import Config
@@ -9,6 +8,7 @@ from mmengine.runner import Runner
 from ..calibration import CalibrationError, LandmarkCalibration
 from ..utils.atomic_write import atomic_write
 from ..utils.config_digest import prediction_config_sha256
+from ..utils.config_loading import default_work_dir, load_config
 from ..utils.distributed import leave_process_group, use_gloo_without_cuda
 from ..utils.file_hash import file_sha256
 from ..utils.strict_checkpoint import load_checkpoint_strict
@@ -51,13 +51,9 @@ def testing_config(config: str,
     if dump and not dump.endswith(DUMP_SUFFIXES):
         raise ValueError(f'{dump}: the dump must be a .pkl file (mmengine '
                          'pickles the predictions)')
-    cfg = Config.fromfile(config)
+    cfg = load_config(config, cfg_options)
     cfg.launcher = launcher
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs',
-        osp.splitext(osp.basename(config))[0])
+    cfg.work_dir = work_dir or cfg.get('work_dir') or default_work_dir(config)
     cfg.load_from = checkpoint
     evaluator = cfg.test_evaluator
     cfg.test_evaluator = [evaluator] if isinstance(evaluator, dict) \

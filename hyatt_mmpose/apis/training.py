@@ -1,10 +1,10 @@
 """Training a model from a config, as ``tools/train.py`` does."""
-import os.path as osp
 from typing import Optional
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from ..utils.config_loading import default_work_dir
 from ..utils.distributed import leave_process_group, use_gloo_without_cuda
 from ..utils.latest_checkpoint import latest_checkpoint
 from ..utils.resume_check import check_resume
@@ -50,8 +50,7 @@ def training_config(config: str,
     if work_dir:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('work_dirs',
-                                osp.splitext(osp.basename(config))[0])
+        cfg.work_dir = default_work_dir(config)
     if amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')

@@ -1,8 +1,11 @@
 """What the command lines share: the parser of the tools that run a trained
-model on annotated splits (calibrate, plot_coverage, adapt), and the one
-line a refusal prints."""
+model on annotated splits (calibrate, plot_coverage, adapt), the options
+and the ending of the dataset converters, and the one line a refusal
+prints."""
 import argparse
+import os
 import sys
+from typing import Callable, Dict
 
 from mmengine.config import DictAction
 
@@ -46,6 +49,29 @@ def add_cfg_options(parser: argparse.ArgumentParser, text: str) -> None:
         '--cfg-options', nargs='+', action=DictAction, help=text)
 
 
+def add_launcher_options(parser: argparse.ArgumentParser) -> None:
+    """``--cfg-options``, ``--launcher`` and ``--local-rank``, as mmpose's
+    train and test tools take them; the parsed ``--local-rank`` is put in
+    ``LOCAL_RANK`` (where torch.distributed.launch passes it as an
+    argument rather than in the environment)."""
+    add_cfg_options(parser, 'override config settings, key=value')
+    parser.add_argument(
+        '--launcher',
+        default='none',
+        choices=['none', 'pytorch', 'slurm', 'mpi'])
+    parser.add_argument(
+        '--local_rank', '--local-rank', type=int, default=0, action=_LocalRank)
+
+
+class _LocalRank(argparse.Action):
+    """Stores ``--local-rank`` and sets ``LOCAL_RANK`` from it unless the
+    launcher has set it."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        os.environ.setdefault('LOCAL_RANK', str(values))
+
+
 def refuse(err: Exception, status: int = 1) -> int:
     """Prints ``error: <message>`` to stderr (the message says it all: no
     traceback for a user's mistake).
@@ -59,3 +85,35 @@ def refuse(err: Exception, status: int = 1) -> int:
     """
     print(f'error: {err}', file=sys.stderr)
     return status
+
+
+def add_converter_options(parser: argparse.ArgumentParser) -> None:
+    """``--skip-bad`` and ``--overwrite``, which every converter takes."""
+    parser.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help='leave bad entries out and list them')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace annotation files that exist')
+
+
+def run_converter(convert: Callable[[], Dict[str, int]]) -> int:
+    """Runs a converter and prints the images written per split.
+
+    Args:
+        convert (Callable): The conversion, its arguments bound; returns
+            the images written per split.
+
+    Returns:
+        int: The exit status: 0 written; 1 refused before anything was
+        written (the message on stderr names the file).
+    """
+    from ..datasets.converters import ConversionError, format_counts
+    try:
+        counts = convert()
+    except (ConversionError, FileExistsError) as err:
+        return refuse(err)
+    print(format_counts(counts))
+    return 0

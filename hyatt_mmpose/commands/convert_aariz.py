@@ -13,10 +13,11 @@ size column of ``cephalogram_machine_mappings.csv`` at the root (or
 :func:`hyatt_mmpose.datasets.converters.convert_aariz`.
 """
 import argparse
+from functools import partial
 from typing import Optional, Sequence
 
-from ..datasets.converters import ConversionError, convert_aariz, format_counts
-from .common import refuse, tool_parser
+from ..datasets.converters import convert_aariz
+from .common import add_converter_options, run_converter, tool_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,8 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         '--ground-truth', default='mean', choices=['mean', 'senior', 'junior'])
     parser.add_argument(
         '--spacing-csv', help='default: ROOT/cephalogram_machine_mappings.csv')
-    parser.add_argument('--skip-bad', action='store_true')
-    parser.add_argument('--overwrite', action='store_true')
+    add_converter_options(parser)
     return parser
 
 
@@ -46,10 +46,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         without ``--overwrite``; the message on stderr names the file).
     """
     args = build_parser().parse_args(argv)
-    try:
-        counts = convert_aariz(args.root, args.out_dir, args.ground_truth,
-                               args.spacing_csv, args.skip_bad, args.overwrite)
-    except (ConversionError, FileExistsError) as err:
-        return refuse(err)
-    print(format_counts(counts))
-    return 0
+    return run_converter(
+        partial(convert_aariz, args.root, args.out_dir, args.ground_truth,
+                args.spacing_csv, args.skip_bad, args.overwrite))

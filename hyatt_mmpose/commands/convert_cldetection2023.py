@@ -13,11 +13,11 @@ train, val and test JSON are written with a seeded split. The library:
 :func:`hyatt_mmpose.datasets.converters.convert_cldetection2023`.
 """
 import argparse
+from functools import partial
 from typing import Optional, Sequence
 
-from ..datasets.converters import (ConversionError, convert_cldetection2023,
-                                   format_counts)
-from .common import refuse, tool_parser
+from ..datasets.converters import convert_cldetection2023
+from .common import add_converter_options, run_converter, tool_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,8 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--val-size', type=int, default=50)
     parser.add_argument('--test-size', type=int, default=50)
     parser.add_argument('--seed', type=int, default=2023)
-    parser.add_argument('--skip-bad', action='store_true')
-    parser.add_argument('--overwrite', action='store_true')
+    add_converter_options(parser)
     return parser
 
 
@@ -48,12 +47,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         without ``--overwrite``; the message on stderr names the file).
     """
     args = build_parser().parse_args(argv)
-    try:
-        counts = convert_cldetection2023(args.stack, args.gt_json,
-                                         args.out_root, args.val_size,
-                                         args.test_size, args.seed,
-                                         args.skip_bad, args.overwrite)
-    except (ConversionError, FileExistsError) as err:
-        return refuse(err)
-    print(format_counts(counts))
-    return 0
+    return run_converter(
+        partial(convert_cldetection2023, args.stack, args.gt_json,
+                args.out_root, args.val_size, args.test_size, args.seed,
+                args.skip_bad, args.overwrite))

@@ -14,7 +14,7 @@ import argparse
 from typing import Optional, Sequence
 
 from ..datasets.converters import ConversionError, convert_generic
-from .common import refuse, tool_parser
+from .common import add_converter_options, refuse, tool_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,8 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('image_dir')
     parser.add_argument('csv')
     parser.add_argument('--out', required=True, help='the JSON to write')
-    parser.add_argument('--skip-bad', action='store_true')
-    parser.add_argument('--overwrite', action='store_true')
+    add_converter_options(parser)
     return parser
 
 

@@ -15,9 +15,9 @@ The library: :func:`hyatt_mmpose.datasets.converters.convert_hand`.
 import argparse
 from typing import Optional, Sequence
 
-from ..datasets.converters import ConversionError, convert_hand, format_counts
+from ..datasets.converters import convert_hand
 from ..datasets.converters.hand import SPLITS
-from .common import refuse, tool_parser
+from .common import add_converter_options, run_converter, tool_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,8 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
             f'--{split}-ids',
             metavar='FILE',
             help=f'ids of the {split} split, one per line')
-    parser.add_argument('--skip-bad', action='store_true')
-    parser.add_argument('--overwrite', action='store_true')
+    add_converter_options(parser)
     return parser
 
 
@@ -59,17 +58,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not all(given):
             parser.error('give --train-ids, --val-ids and --test-ids together')
         id_lists = dict(zip(SPLITS, given))
-    try:
+
+    def convert():
         counts, missing = convert_hand(args.root, args.out_dir, args.csv,
                                        args.val_fraction, args.test_fraction,
                                        args.seed, id_lists, args.skip_bad,
                                        args.overwrite)
-    except (ConversionError, FileExistsError) as err:
-        return refuse(err)
-    if missing:
-        shown = ', '.join(str(i) for i in missing[:20])
-        more = f' and {len(missing) - 20} more' if len(missing) > 20 else ''
-        print(f'{len(missing)} CSV rows have no image and were left out: '
-              f'{shown}{more}')
-    print(format_counts(counts))
-    return 0
+        if missing:
+            shown = ', '.join(str(i) for i in missing[:20])
+            more = (f' and {len(missing) - 20} more'
+                    if len(missing) > 20 else '')
+            print(f'{len(missing)} CSV rows have no image and were left out: '
+                  f'{shown}{more}')
+        return counts
+
+    return run_converter(convert)

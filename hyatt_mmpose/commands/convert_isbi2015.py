@@ -15,11 +15,11 @@ Spacing: 0.1 mm per pixel. The library:
 :func:`hyatt_mmpose.datasets.converters.convert_isbi2015`.
 """
 import argparse
+from functools import partial
 from typing import Optional, Sequence
 
-from ..datasets.converters import (ConversionError, convert_isbi2015,
-                                   format_counts)
-from .common import refuse, tool_parser
+from ..datasets.converters import convert_isbi2015
+from .common import add_converter_options, run_converter, tool_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,11 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='training images kept out as the calibration split "cal" '
         '(19 or more for 95 %% coverage)')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument(
-        '--skip-bad',
-        action='store_true',
-        help='leave bad entries out and list them')
-    parser.add_argument('--overwrite', action='store_true')
+    add_converter_options(parser)
     return parser
 
 
@@ -60,11 +56,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         without ``--overwrite``; the message on stderr names the file).
     """
     args = build_parser().parse_args(argv)
-    try:
-        counts = convert_isbi2015(args.root, args.out_dir, args.ground_truth,
-                                  args.val_size, args.cal_size, args.seed,
-                                  args.skip_bad, args.overwrite)
-    except (ConversionError, FileExistsError) as err:
-        return refuse(err)
-    print(format_counts(counts))
-    return 0
+    return run_converter(
+        partial(convert_isbi2015, args.root, args.out_dir, args.ground_truth,
+                args.val_size, args.cal_size, args.seed, args.skip_bad,
+                args.overwrite))

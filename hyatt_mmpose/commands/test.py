@@ -8,7 +8,6 @@
 The library function is :func:`hyatt_mmpose.apis.test`.
 """
 import argparse
-import os
 from typing import Optional, Sequence
 
 from ..apis import test
@@ -16,7 +15,7 @@ from ..apis.testing import DUMP_SUFFIXES
 from ..calibration import CalibrationError
 from ..datasets import ConversionError
 from ..utils import CheckpointMismatchError
-from .common import add_cfg_options, refuse, tool_parser
+from .common import add_launcher_options, refuse, tool_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,12 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         '--calibration',
         help='also report the coverage of this tools/calibrate.py file '
         '(ConformalCoverageMetric)')
-    add_cfg_options(parser, 'override config settings, key=value')
-    parser.add_argument(
-        '--launcher',
-        default='none',
-        choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_launcher_options(parser)
     return parser
 
 
@@ -55,7 +49,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         why).
     """
     args = build_parser().parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     if args.dump and not args.dump.endswith(DUMP_SUFFIXES):
         return refuse(f'--dump {args.dump}: must name a .pkl file')
     try:

@@ -9,13 +9,12 @@
 The library function is :func:`hyatt_mmpose.apis.train`.
 """
 import argparse
-import os
 from typing import Optional, Sequence
 
 from ..apis import train
 from ..apis.training import RESUME_LATEST
 from ..utils import CheckpointMismatchError, ResumeError, UnsafeCheckpointError
-from .common import add_cfg_options, refuse, tool_parser
+from .common import add_launcher_options, refuse, tool_parser
 
 REFUSALS = (CheckpointMismatchError, ResumeError, UnsafeCheckpointError)
 
@@ -44,12 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         '--auto-scale-lr',
         action='store_true',
         help='scale the learning rate with the total batch')
-    add_cfg_options(parser, 'override config settings, key=value')
-    parser.add_argument(
-        '--launcher',
-        default='none',
-        choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_launcher_options(parser)
     return parser
 
 
@@ -66,7 +60,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         stderr says why).
     """
     args = build_parser().parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     try:
         train(
             args.config,
