@@ -14,6 +14,7 @@ from typing import List, Tuple
 
 import cv2
 import numpy as np
+from PIL import ImageFile
 
 from ..datasets.image_io import read_radiograph
 from ..utils import atomic_write
@@ -282,11 +283,16 @@ def write_pdf(document: str, state: dict, name: str, path: str) -> str:
     Returns:
         str: What rendered it: ``'weasyprint'`` or ``'matplotlib'``.
     """
+    # WeasyPrint's import sets Pillow's process-wide LOAD_TRUNCATED_IMAGES,
+    # after which a truncated radiograph would be read without an error.
+    load_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except (ImportError, OSError):  # OSError: its system libraries missing
         _pdf_with_matplotlib(state, name, path)
         return 'matplotlib'
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = load_truncated
     pdf = weasyprint.HTML(string=document).write_pdf()
     with atomic_write(path, 'wb') as f:
         f.write(pdf)

@@ -3,6 +3,7 @@ self-contained HTML file and its PDF."""
 import base64
 import os.path as osp
 import re
+import sys
 
 import cv2
 import numpy as np
@@ -10,6 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from hyatt_mmpose.analysis import MEASUREMENTS
+from hyatt_mmpose.datasets.converters import ConversionError
+from hyatt_mmpose.datasets.converters.records import image_size
 from hyatt_mmpose.review import ReviewStore, review_report
 from hyatt_mmpose.review.review_report import write_report
 
@@ -70,6 +73,21 @@ def test_without_weasyprint_matplotlib_writes_the_pdf(reviewed, monkeypatch):
     for m in MEASUREMENTS:
         assert m in text
     assert 'menton' in text
+
+
+def test_writing_a_report_leaves_truncated_images_refused(
+        reviewed, monkeypatch, tmp_path):
+    """WeasyPrint's import tells Pillow to read truncated images; after a
+    report a converter must still refuse a truncated radiograph."""
+    for module in [m for m in sys.modules if m.startswith('weasyprint')]:
+        monkeypatch.delitem(sys.modules, module)  # import it afresh
+    write_report(reviewed, 'ceph_0')
+    image = np.random.default_rng(0).integers(0, 255, (64, 64), np.uint8)
+    data = cv2.imencode('.png', image)[1].tobytes()
+    path = tmp_path / 'half.png'
+    path.write_bytes(data[:len(data) // 2])
+    with pytest.raises(ConversionError, match='half.png.*cannot be read'):
+        image_size(str(path))  # Pillow's decoder, as converters read
 
 
 def test_a_prediction_without_model_identity_says_so(reviewed):
