@@ -51,25 +51,26 @@ def add_cfg_options(parser: argparse.ArgumentParser, text: str) -> None:
 
 def add_launcher_options(parser: argparse.ArgumentParser) -> None:
     """``--cfg-options``, ``--launcher`` and ``--local-rank``, as mmpose's
-    train and test tools take them; the parsed ``--local-rank`` is put in
-    ``LOCAL_RANK`` (where torch.distributed.launch passes it as an
-    argument rather than in the environment)."""
+    train and test tools take them; :func:`export_local_rank` puts the
+    parsed ``--local-rank`` in the environment."""
     add_cfg_options(parser, 'override config settings, key=value')
     parser.add_argument(
         '--launcher',
         default='none',
         choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument(
-        '--local_rank', '--local-rank', type=int, default=0, action=_LocalRank)
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
-class _LocalRank(argparse.Action):
-    """Stores ``--local-rank`` and sets ``LOCAL_RANK`` from it unless the
-    launcher has set it."""
+def export_local_rank(args: argparse.Namespace) -> None:
+    """Sets ``LOCAL_RANK`` from ``--local-rank`` (0 without it) unless the
+    launcher has set it: torch.distributed.launch passes the rank as an
+    argument, torchrun in the environment, and mmengine reads the latter.
 
-    def __call__(self, parser, namespace, values, option_string=None):
-        setattr(namespace, self.dest, values)
-        os.environ.setdefault('LOCAL_RANK', str(values))
+    Args:
+        args (argparse.Namespace): Parsed by a parser with
+            :func:`add_launcher_options`.
+    """
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
 
 
 def refuse(err: Exception, status: int = 1) -> int:

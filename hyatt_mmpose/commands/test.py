@@ -15,7 +15,8 @@ from ..apis.testing import DUMP_SUFFIXES
 from ..calibration import CalibrationError
 from ..datasets import ConversionError
 from ..utils import CheckpointMismatchError
-from .common import add_launcher_options, refuse, tool_parser
+from .common import (add_launcher_options, export_local_rank, refuse,
+                     tool_parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +50,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         why).
     """
     args = build_parser().parse_args(argv)
+    export_local_rank(args)
     if args.dump and not args.dump.endswith(DUMP_SUFFIXES):
         return refuse(f'--dump {args.dump}: must name a .pkl file')
     try:

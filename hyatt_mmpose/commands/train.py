@@ -14,7 +14,8 @@ from typing import Optional, Sequence
 from ..apis import train
 from ..apis.training import RESUME_LATEST
 from ..utils import CheckpointMismatchError, ResumeError, UnsafeCheckpointError
-from .common import add_launcher_options, refuse, tool_parser
+from .common import (add_launcher_options, export_local_rank, refuse,
+                     tool_parser)
 
 REFUSALS = (CheckpointMismatchError, ResumeError, UnsafeCheckpointError)
 
@@ -60,6 +61,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         stderr says why).
     """
     args = build_parser().parse_args(argv)
+    export_local_rank(args)
     try:
         train(
             args.config,

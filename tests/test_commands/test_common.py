@@ -3,7 +3,8 @@ import argparse
 import os
 
 from hyatt_mmpose.commands import convert_isbi2015
-from hyatt_mmpose.commands.common import add_launcher_options, run_converter
+from hyatt_mmpose.commands.common import (add_launcher_options,
+                                          export_local_rank, run_converter)
 from hyatt_mmpose.datasets.converters import ConversionError
 
 
@@ -14,12 +15,21 @@ def launcher_parser():
 
 
 def test_local_rank_option_is_exported_unless_the_launcher_set_it(monkeypatch):
-    monkeypatch.delenv('LOCAL_RANK', raising=False)
-    args = launcher_parser().parse_args(['--local-rank', '3'])
+    # setenv first, so that monkeypatch restores the environment afterwards
+    monkeypatch.setenv('LOCAL_RANK', 'unset')
+    monkeypatch.delenv('LOCAL_RANK')
+    parser = launcher_parser()
+    # nothing changes the environment while parsing
+    args = parser.parse_args(['--local-rank', '3'])
+    assert 'LOCAL_RANK' not in os.environ
+    export_local_rank(args)
     assert args.local_rank == 3 and os.environ['LOCAL_RANK'] == '3'
+    monkeypatch.delenv('LOCAL_RANK')
+    export_local_rank(parser.parse_args([]))
+    assert os.environ['LOCAL_RANK'] == '0'
     # torchrun's own LOCAL_RANK wins over an argument
     monkeypatch.setenv('LOCAL_RANK', '1')
-    launcher_parser().parse_args(['--local_rank', '5'])
+    export_local_rank(parser.parse_args(['--local_rank', '5']))
     assert os.environ['LOCAL_RANK'] == '1'
 
 
