@@ -76,17 +76,18 @@ def serve_in_thread(folder: str):
     import uvicorn
 
     from hyatt_mmpose.review import ReviewStore
-    from hyatt_mmpose.review.review_app import create_app
+    from hyatt_mmpose.review.review_app import allowed_hosts, create_app
     from hyatt_mmpose.review.review_server import bind
     sock = bind('127.0.0.1', 0)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(ReviewStore(folder, 'bench')), log_level='warning'))
+    port = sock.getsockname()[1]
+    app = create_app(
+        ReviewStore(folder, 'bench'), allowed_hosts('127.0.0.1', port))
+    server = uvicorn.Server(uvicorn.Config(app, log_level='warning'))
     thread = threading.Thread(target=server.run, kwargs=dict(sockets=[sock]))
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    return server, thread, f'http://127.0.0.1:{sock.getsockname()[1]}/'
+    return server, thread, f'http://127.0.0.1:{port}/'
 
 
 def load_seconds(browser, url: str, name: str) -> float:

@@ -17,19 +17,27 @@ The API (``image`` is a record's name, as
   ``/api/reviewed`` ``{image, reviewed}``: a change; each answers the new
   state;
 - ``POST /api/report`` ``{image}``: writes the image's report
-  (:func:`~.review_report.write_report`); ``GET /report?image=`` shows it.
+  (:func:`~.review_report.write_report`); ``GET /report?image=`` shows the
+  report last written (404 if none: a GET never writes).
 
 A request that names no image of the folder gets 404; a change that is
 refused (:class:`~.review_store.ReviewRequestError`) 400 with
 ``{"error": reason}``, and nothing is written. With a token, every request
 must carry it (header ``X-Review-Token``, query ``token``, or the cookie
 that the page gets with its first answer), else 401.
+
+Against other sites' pages in the reviewer's browser (cross-site requests,
+DNS rebinding; the loopback server has no token): a request whose
+``Host`` is not one of the server's own addresses (:func:`allowed_hosts`)
+gets 403; a POST must be ``Content-Type: application/json`` (else 415,
+which a plain HTML form cannot send) and, when it has an ``Origin``, come
+from the server's own origin (else 403).
 """
 import functools
 import json
 import os.path as osp
 import secrets
-from typing import Callable, Optional
+from typing import Callable, Collection, Optional, Set
 
 import cv2
 from starlette.applications import Starlette
@@ -40,7 +48,7 @@ from starlette.responses import (FileResponse, HTMLResponse, JSONResponse,
 from starlette.routing import Route
 
 from ..datasets.image_io import read_radiograph
-from .review_report import write_report
+from .review_report import report_paths, write_report
 from .review_store import ReviewRequestError, ReviewStore, UnknownImageError
 
 #: The page's files, shipped in ``hyatt_mmpose/review/static``.
@@ -62,6 +70,47 @@ def _error(status: int, reason: str) -> JSONResponse:
     return JSONResponse({'error': reason}, status_code=status)
 
 
+def allowed_hosts(host: str, port: int) -> Set[str]:
+    """The ``Host`` headers a server on ``host`` and ``port`` answers: its
+    loopback names and ``host`` itself, each with the port.
+
+    Args:
+        host (str): The address it listens on (``--host``).
+        port (int): The port it listens on (the bound one, not 0).
+
+    Returns:
+        set[str]: ``name:port`` in lower case (IPv6 addresses bracketed).
+    """
+    names = {'127.0.0.1', 'localhost', '[::1]'}
+    names.add(f'[{host}]' if ':' in host else host)
+    return {f'{name.lower()}:{port}' for name in names}
+
+
+def _refusal(request: Request, hosts: Collection[str]) -> Optional[Response]:
+    """The answer to a request from another site, or None for one of the
+    page's own: a foreign ``Host`` (DNS rebinding) gets 403; a POST that
+    is not JSON 415, or whose ``Origin`` is another site's 403."""
+    host = request.headers.get('host', '').lower()
+    if host not in hosts:
+        return _error(
+            403, f'host not allowed: {host!r}; open the URL that '
+            'tools/review.py printed')
+    if request.method != 'POST':
+        return None
+    kind = request.headers.get('content-type', '').split(';')[0]
+    if kind.strip().lower() != 'application/json':
+        return _error(
+            415, 'a change must be sent as Content-Type: application/json, '
+            f'got {kind!r}')
+    origin = request.headers.get('origin')
+    own = f'{request.url.scheme}://{host}'
+    if origin is not None and origin.lower() != own:
+        return _error(
+            403, f'origin not allowed: {origin!r}; changes come from the '
+            f'page itself ({own})')
+    return None
+
+
 def _fields(body, *names: str) -> list:
     """The named fields of a request's JSON object.
 
@@ -78,11 +127,15 @@ def _fields(body, *names: str) -> list:
     return [body[n] for n in names]
 
 
-def create_app(store: ReviewStore, token: Optional[str] = None) -> Starlette:
+def create_app(store: ReviewStore,
+               hosts: Collection[str],
+               token: Optional[str] = None) -> Starlette:
     """The review application of a folder.
 
     Args:
         store (ReviewStore): The folder under review.
+        hosts (Collection[str]): The ``Host`` headers it answers, as
+            :func:`allowed_hosts` makes them; others get 403.
         token (str, optional): A secret that every request must carry
             (see the module's docstring); None for none (a server on the
             loopback interface only).
@@ -112,6 +165,9 @@ def create_app(store: ReviewStore, token: Optional[str] = None) -> Starlette:
         in a thread), answers its JSON or the error."""
 
         async def endpoint(request: Request) -> Response:
+            refused = _refusal(request, hosts)
+            if refused is not None:
+                return refused
             if token is not None:
                 given = request.headers.get(TOKEN_HEADER) or \
                     request.query_params.get('token') or \
@@ -199,7 +255,13 @@ def create_app(store: ReviewStore, token: Optional[str] = None) -> Starlette:
             pdf=osp.relpath(pdf, store.predictions_dir))
 
     def show_report(request, body):
-        html, _ = write_report(store, image_name(request))
+        # only shows: a GET that wrote would let any link rewrite reports
+        name = image_name(request)
+        html, _ = report_paths(store, name)
+        if not osp.isfile(html):
+            return _error(
+                404, f'{name} has no report yet: write it with POST '
+                '/api/report (the page\'s Write report button)')
         with open(html, encoding='utf-8') as f:
             return HTMLResponse(f.read())
 

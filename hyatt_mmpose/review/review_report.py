@@ -299,6 +299,24 @@ def write_pdf(document: str, state: dict, name: str, path: str) -> str:
     return 'weasyprint'
 
 
+def report_paths(store: ReviewStore, name: str) -> Tuple[str, str]:
+    """Where an image's report lies (written or not).
+
+    Args:
+        store (ReviewStore): The folder under review.
+        name (str): The image's record name.
+
+    Returns:
+        tuple[str, str]: Its HTML and its PDF file in ``review/reports/``.
+
+    Raises:
+        UnknownImageError: If ``name`` is not one of the records.
+    """
+    store.image_path(name)  # only names of the folder make paths
+    folder = osp.join(store.predictions_dir, REVIEW_FOLDER, REPORTS_FOLDER)
+    return osp.join(folder, f'{name}.html'), osp.join(folder, f'{name}.pdf')
+
+
 def write_report(store: ReviewStore, name: str) -> Tuple[str, str]:
     """Writes an image's report as HTML and PDF in ``review/reports/``.
 
@@ -313,9 +331,7 @@ def write_report(store: ReviewStore, name: str) -> Tuple[str, str]:
         UnknownImageError: If ``name`` is not one of the records.
     """
     state = store.state(name)
-    folder = osp.join(store.predictions_dir, REVIEW_FOLDER, REPORTS_FOLDER)
-    html_path = osp.join(folder, f'{name}.html')
-    pdf_path = osp.join(folder, f'{name}.pdf')
+    html_path, pdf_path = report_paths(store, name)
     document = report_html(state, name)
     with atomic_write(html_path, encoding='utf-8') as f:
         f.write(document)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import uvicorn
 
-from .review_app import create_app
+from .review_app import allowed_hosts, create_app
 from .review_store import ReviewStore
 
 
@@ -74,7 +74,9 @@ def serve(store: ReviewStore,
     port = sock.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(store, token), log_level='warning', access_log=False))
+            create_app(store, allowed_hosts(host, port), token),
+            log_level='warning',
+            access_log=False))
     announce(review_url(host, port, token))
     try:
         server.run(sockets=[sock])

@@ -14,8 +14,13 @@ from hyatt_mmpose.analysis import measure
 from hyatt_mmpose.datasets import LandmarkDataset
 from hyatt_mmpose.datasets.metainfo import landmark_names, metainfo_file
 from hyatt_mmpose.review import ReviewStore
-from hyatt_mmpose.review.review_app import create_app
+from hyatt_mmpose.review.review_app import allowed_hosts, create_app
 from .review_folders import ISBI_POINTS, WIDTH
+
+# The address the test client's requests name (Host, Origin).
+PORT = 8765
+BASE_URL = f'http://127.0.0.1:{PORT}'
+JSON = {'Content-Type': 'application/json'}
 
 
 def review_files(predictions: str) -> list:
@@ -25,9 +30,15 @@ def review_files(predictions: str) -> list:
     return sorted(f for f in os.listdir(review) if not f.startswith('.'))
 
 
+def review_app(predictions: str, token=None):
+    return create_app(
+        ReviewStore(predictions, 'ana'), allowed_hosts('127.0.0.1', PORT),
+        token)
+
+
 @pytest.fixture
 def client(predictions) -> TestClient:
-    return TestClient(create_app(ReviewStore(predictions, 'ana')))
+    return TestClient(review_app(predictions), base_url=BASE_URL)
 
 
 def test_the_page_its_files_and_the_images_are_served(client, predictions):
@@ -112,7 +123,8 @@ def test_a_bad_move_is_a_400_with_the_reason_and_nothing_written(
         client, predictions, body, says):
     answer = client.post(
         '/api/move',
-        content=json.dumps(dict(body, image='ceph_0', action='move')))
+        content=json.dumps(dict(body, image='ceph_0', action='move')),
+        headers=JSON)
     assert answer.status_code == 400
     assert says in answer.json()['error']
     assert review_files(predictions) == []
@@ -135,22 +147,21 @@ def test_a_bad_move_is_a_400_with_the_reason_and_nothing_written(
 def test_bad_requests_are_refused_and_nothing_written(client, predictions,
                                                       path, body, status,
                                                       says):
-    answer = client.post(path, content=json.dumps(body))
+    answer = client.post(path, content=json.dumps(body), headers=JSON)
     assert answer.status_code == status
     assert says in answer.json()['error']
     assert review_files(predictions) == []
 
 
 def test_a_body_that_is_not_json_is_a_400(client, predictions):
-    answer = client.post('/api/undo', content=b'{image: ceph_0')
+    answer = client.post('/api/undo', content=b'{image: ceph_0', headers=JSON)
     assert answer.status_code == 400
     assert 'not JSON' in answer.json()['error']
     assert review_files(predictions) == []
 
 
 def test_with_a_token_every_request_needs_it(predictions):
-    client = TestClient(
-        create_app(ReviewStore(predictions, 'ana'), token='s3cret'))
+    client = TestClient(review_app(predictions, 's3cret'), base_url=BASE_URL)
     for path in ('/', '/static/review.js', '/api/images',
                  '/image?image=ceph_0', '/api/state?image=ceph_0'):
         assert client.get(path).status_code == 401, path
@@ -208,3 +219,76 @@ def test_the_report_is_written_and_shown(client, predictions):
     shown = client.get('/report', params={'image': 'ceph_0'})
     assert shown.status_code == 200
     assert '<th scope="row">10</th><td>gonion</td>' in shown.text
+
+
+def test_showing_a_report_writes_nothing(client, predictions):
+    answer = client.get('/report', params={'image': 'ceph_0'})
+    assert answer.status_code == 404
+    assert 'no report yet' in answer.json()['error']
+    assert review_files(predictions) == []
+
+
+@pytest.mark.parametrize('host', [
+    'evil.example', f'evil.example:{PORT}', '127.0.0.1:1', f'127.0.0.2:{PORT}'
+])
+def test_a_request_naming_another_host_is_refused(client, predictions, host):
+    for path in ('/', '/api/images', '/image?image=ceph_0'):
+        answer = client.get(path, headers={'Host': host})
+        assert answer.status_code == 403, path
+        assert 'host not allowed' in answer.json()['error']
+    answer = client.post(
+        '/api/reviewed',
+        json=dict(image='ceph_0', reviewed=True),
+        headers={'Host': host})
+    assert answer.status_code == 403
+    assert review_files(predictions) == []
+
+
+@pytest.mark.parametrize('host', [
+    f'localhost:{PORT}', f'[::1]:{PORT}', f'LOCALHOST:{PORT}',
+    f'127.0.0.1:{PORT}'
+])
+def test_the_servers_own_names_are_allowed(client, host):
+    assert client.get('/api/images', headers={'Host': host}).status_code == 200
+
+
+def test_the_host_it_listens_on_is_allowed():
+    assert allowed_hosts('10.0.0.5', 80) == {
+        '127.0.0.1:80', 'localhost:80', '[::1]:80', '10.0.0.5:80'
+    }
+    assert '[fe80::1]:80' in allowed_hosts('fe80::1', 80)
+
+
+@pytest.mark.parametrize('kind', [None, 'text/plain', 'multipart/form-data'])
+def test_a_change_not_sent_as_json_is_a_415(client, predictions, kind):
+    body = json.dumps(dict(image='ceph_0', reviewed=True))
+    answer = client.post(
+        '/api/reviewed',
+        content=body,
+        headers={} if kind is None else {'Content-Type': kind})
+    assert answer.status_code == 415
+    assert 'application/json' in answer.json()['error']
+    assert review_files(predictions) == []
+
+
+@pytest.mark.parametrize(
+    'origin', ['http://evil.example', f'http://127.0.0.1:{PORT + 1}', 'null'])
+def test_a_change_from_another_origin_is_a_403(client, predictions, origin):
+    answer = client.post(
+        '/api/reviewed',
+        json=dict(image='ceph_0', reviewed=True),
+        headers={'Origin': origin})
+    assert answer.status_code == 403
+    assert 'origin not allowed' in answer.json()['error']
+    assert review_files(predictions) == []
+
+
+def test_a_change_from_the_page_itself_is_allowed(client):
+    answer = client.post(
+        '/api/reviewed',
+        json=dict(image='ceph_0', reviewed=True),
+        headers={
+            'Origin': BASE_URL,
+            'Content-Type': 'application/json; charset=utf-8'
+        })
+    assert answer.status_code == 200, answer.text

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from hyatt_mmpose.analysis import MEASUREMENTS, measure
 from hyatt_mmpose.datasets.metainfo import landmark_names
 from hyatt_mmpose.review import ReviewStore
-from hyatt_mmpose.review.review_app import create_app
+from hyatt_mmpose.review.review_app import allowed_hosts, create_app
 from hyatt_mmpose.review.review_server import bind
 from .review_folders import ISBI_POINTS, SPACING, write_folder
 
@@ -43,14 +43,18 @@ def start_server(predictions: str):
     """The review of ``predictions`` served by uvicorn in a thread: the
     server, its thread, and its URL."""
     sock = bind('127.0.0.1', 0)
+    port = sock.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(ReviewStore(predictions, 'ana')), log_level='warning'))
+            create_app(
+                ReviewStore(predictions, 'ana'),
+                allowed_hosts('127.0.0.1', port)),
+            log_level='warning'))
     thread = threading.Thread(target=server.run, kwargs=dict(sockets=[sock]))
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    return (server, thread), f'http://127.0.0.1:{sock.getsockname()[1]}/'
+    return (server, thread), f'http://127.0.0.1:{port}/'
 
 
 def stop_server(server, thread) -> None:

@@ -502,6 +502,7 @@ $('ruler-set').addEventListener('click', setRuler);
 $('reviewed').addEventListener('click', () => change('api/reviewed', {reviewed: !page.state.reviewed.done}));
 $('report').addEventListener('click', async () => {
   try {
+    // the POST writes it; GET report only shows what was written
     const written = await request('api/report', {image: page.name});
     say(`Report written: ${written.html} and ${written.pdf}`);
     window.open(`report?image=${encodeURIComponent(page.name)}`, '_blank');
