@@ -15,11 +15,14 @@ predict wrote is never changed, and everything the review writes lies under
   :func:`.measurement_table`) and ``predicted_cephalometry`` (the
   prediction's);
 - ``review/review_log.jsonl``: one line per change (``time``,
-  ``reviewer``, ``image``, ``landmark``, ``from``, ``to``, ``action``),
-  only ever appended;
+  ``reviewer``, ``image``, ``landmark``, ``from``, ``to``, ``action``;
+  ``reason`` where a change took an image's review back, as a reset or an
+  undo that leaves a landmark without position does), only ever appended;
 - ``review/annotations.json``: the reviewed images in the project's COCO
   landmark format (keypoints in image pixels, per-image ``pixel_spacing``,
-  the model's landmark order; image paths absolute), which
+  the model's landmark order; image paths absolute; a reviewed image
+  with a landmark without position is left out, named in its ``info``
+  ``left_out``), which
   :class:`~hyatt_mmpose.datasets.LandmarkDataset`, ``tools/adapt.py`` and
   ``tools/calibrate.py --ann-file`` read.
 
@@ -34,6 +37,7 @@ import json
 import math
 import os
 import os.path as osp
+import warnings
 from datetime import datetime, timezone
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -419,9 +423,7 @@ class ReviewStore:
             if not isinstance(done, bool):
                 raise ReviewRequestError(
                     f'reviewed must be true or false, got {done!r}')
-            unplaced = [
-                lm['name'] for lm in state['landmarks'] if lm['x_px'] is None
-            ]
+            unplaced = _unplaced(state)
             if done and unplaced:
                 raise ReviewRequestError(
                     f'{name}: {", ".join(unplaced)} have no position; place '
@@ -543,6 +545,7 @@ class ReviewStore:
         with self._locked():
             state = self.state(name)
             entries = edit(state)
+            entries += self._unreview_unplaced(name, state)
             self._derive(state)
             with atomic_write(self.review_file(name)) as f:
                 json.dump(state, f, indent=2, allow_nan=False)
@@ -556,9 +559,23 @@ class ReviewStore:
             self._write_annotations()
         return state
 
+    def _unreview_unplaced(self, name: str, state: dict) -> List[dict]:
+        """Takes back the review of an image that a change (a reset or an
+        undo) left with a landmark without position, which a reviewed
+        image must not have; returns the log entry, if any."""
+        unplaced = _unplaced(state)
+        if not (state['reviewed']['done'] and unplaced):
+            return []
+        state['reviewed'] = dict(done=False, by=None, at=None)
+        entry = self._log_entry(name, None, None, None, 'not reviewed')
+        entry['reason'] = f'{", ".join(unplaced)} have no position'
+        return [entry]
+
     def _write_annotations(self) -> None:
-        """``annotations.json`` of every image marked reviewed."""
-        images, annotations = [], []
+        """``annotations.json`` of every image marked reviewed; one with a
+        landmark without position (a state written by hand or by an older
+        version) is left out, and said so, rather than written as null."""
+        images, annotations, left_out = [], [], []
         for img_id, name in enumerate(self.records, start=1):
             path = osp.join(self.review_dir, f'{name}.json')
             if not osp.isfile(path):
@@ -566,6 +583,15 @@ class ReviewStore:
             with open(path, encoding='utf-8') as f:
                 state = json.load(f)
             if not state['reviewed']['done']:
+                continue
+            unplaced = _unplaced(state)
+            if unplaced:
+                reason = (f'{path}: marked reviewed, but '
+                          f'{", ".join(unplaced)} have no position; left out '
+                          'of annotations.json until they are placed and '
+                          'the image is marked reviewed again')
+                warnings.warn(reason)
+                left_out.append(dict(image=name, reason=reason))
                 continue
             image = dict(
                 id=img_id,
@@ -588,9 +614,18 @@ class ReviewStore:
             'radiograph',
             info=dict(
                 description='landmarks reviewed with tools/review.py',
-                predictions=self.predictions_dir))
+                predictions=self.predictions_dir,
+                left_out=left_out))
         with atomic_write(osp.join(self.review_dir, ANNOTATIONS_NAME)) as f:
             json.dump(document, f, indent=2, allow_nan=False)
+
+
+def _unplaced(state: dict) -> List[str]:
+    """The names of an image's landmarks without position."""
+    return [
+        lm['name'] for lm in state['landmarks']
+        if lm['x_px'] is None or lm['y_px'] is None
+    ]
 
 
 def _is_number(value) -> bool:

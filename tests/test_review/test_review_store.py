@@ -324,3 +324,46 @@ def test_a_landmark_the_model_did_not_place_is_placed_by_hand(tmp_path):
     assert porion['x_mm'] == 62.0 * SPACING
     assert len(state['cephalometry']['rows']) == 8  # placed: measured
     assert store.mark_reviewed('ceph_2', True)['reviewed']['done']
+
+
+@pytest.mark.parametrize('take_back', ['reset', 'undo'])
+def test_a_change_that_unplaces_a_landmark_takes_the_review_back(
+        tmp_path, take_back):
+    predictions = write_folder(tmp_path, outside=3)
+    store = ReviewStore(predictions, 'ana')
+    store.move('ceph_2', 'porion', 62.0, 124.0, 'move')
+    store.mark_reviewed('ceph_2', True)
+    if take_back == 'reset':
+        state = store.reset('ceph_2', 'porion')
+    else:
+        state = store.undo('ceph_2')
+    assert state['landmarks'][3]['x_px'] is None
+    assert state['reviewed'] == dict(done=False, by=None, at=None)
+    assert not saved(predictions, 'ceph_2')['reviewed']['done']
+    last = log_lines(predictions)[-1]
+    assert last['action'] == 'not reviewed' and last['image'] == 'ceph_2'
+    assert last['reason'] == 'porion have no position'
+    with open(osp.join(predictions, 'review', 'annotations.json')) as f:
+        document = json.load(f)
+    assert document['images'] == [] and document['annotations'] == []
+
+
+def test_a_reviewed_state_without_a_position_is_left_out_not_null(predictions):
+    store = ReviewStore(predictions, 'ana')
+    store.mark_reviewed('ceph_0', True)
+    # as a state written by hand, or by a version before this check
+    state = saved(predictions, 'ceph_0')
+    state['landmarks'][5]['x_px'] = state['landmarks'][5]['y_px'] = None
+    with open(osp.join(predictions, 'review', 'ceph_0.json'), 'w') as f:
+        json.dump(state, f)
+    says = 'ceph_0.json: marked reviewed, but supramentale have no position'
+    with pytest.warns(UserWarning, match=says):
+        store.mark_reviewed('ceph_1', True)
+    with open(osp.join(predictions, 'review', 'annotations.json')) as f:
+        document = json.load(f)
+    assert [osp.basename(i['file_name'])
+            for i in document['images']] == ['ceph_1.png']
+    assert None not in document['annotations'][0]['keypoints']
+    [left_out] = document['info']['left_out']
+    assert left_out['image'] == 'ceph_0'
+    assert 'supramentale have no position' in left_out['reason']
