@@ -11,13 +11,14 @@ otherwise, and prints its URL; Ctrl+C stops it. The images come worst first
 landmark or nudge it with the arrow keys, reset it to the model's position
 (R), undo (Ctrl+Z), set the spacing with a ruler, and mark the image
 reviewed. Every change is saved at once under PREDICTIONS_DIR/review/: per
-image <name>.json, the log review_log.jsonl, and annotations.json (the
-reviewed images in the COCO landmark format that tools/adapt.py and
+image images/<name>.json, the log review_log.jsonl, and annotations.json
+(the reviewed images in the COCO landmark format that tools/adapt.py and
 tools/calibrate.py --ann-file read); what predict wrote is never changed.
 Another --host than the loopback one gets a token, printed in the URL and
 required on every request. --report writes each image's report (HTML and
 PDF, in review/reports/) instead of serving. A folder written by another
-version of hyatt_mmpose, or whose images are missing, is refused (exit
+version of hyatt_mmpose, whose images are missing, or whose review/ holds
+prediction records (an input subfolder named review), is refused (exit
 status 2). Relative image paths in the records are taken from the current
 folder, as tools/predict.py took them. The library:
 :mod:`hyatt_mmpose.review`.

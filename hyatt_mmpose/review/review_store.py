@@ -5,7 +5,8 @@ with :func:`~hyatt_mmpose.apis.read_prediction`) is reviewed in place; what
 predict wrote is never changed, and everything the review writes lies under
 ``PREDICTIONS_DIR/review/``:
 
-- ``review/<name>.json``: the prediction's record with, per landmark, its
+- ``review/images/<name>.json``: the prediction's record with, per
+  landmark, its
   reviewed position (``x_px``, ``y_px``, and ``x_mm``, ``y_mm`` where the
   spacing is known), the model's (``model_x_px``, ``model_y_px``), whether
   it was ``moved``, ``moved_by`` whom and ``moved_at`` when; the spacing and
@@ -25,6 +26,11 @@ predict wrote is never changed, and everything the review writes lies under
   ``left_out``), which
   :class:`~hyatt_mmpose.datasets.LandmarkDataset`, ``tools/adapt.py`` and
   ``tools/calibrate.py --ann-file`` read.
+
+The states lie in a folder of their own, so that no image's name (an
+``annotations.png``) meets the review's other files. A folder whose
+``review/`` holds prediction records (predict keeps the input's
+subfolders: an input subfolder named ``review``) is refused.
 
 Every change is saved at once, each file atomically, under a lock on the
 folder, and every read reads the files: two tabs or two servers on one
@@ -52,6 +58,8 @@ from .review_measurements import measurement_table
 
 #: The folder, under the predictions, that the review writes in.
 REVIEW_FOLDER = 'review'
+#: The folder of the images' review states, in the review folder.
+STATES_FOLDER = 'images'
 #: The log of every change, in the review folder.
 LOG_NAME = 'review_log.jsonl'
 #: The reviewed images as COCO landmarks, in the review folder.
@@ -111,7 +119,8 @@ class ReviewStore:
         ReviewFolderError: If the folder holds no prediction records, a
             record that cannot be read or was written by another version
             of hyatt_mmpose, records of different models' landmarks, or a
-            record whose image is missing (each names the file). Relative
+            record whose image is missing (each names the file), or
+            prediction records in its ``review/`` (names it). Relative
             image paths are taken from the current folder, as
             ``tools/predict.py`` took them.
     """
@@ -120,6 +129,7 @@ class ReviewStore:
         self.predictions_dir = osp.abspath(predictions_dir)
         self.review_dir = osp.join(self.predictions_dir, REVIEW_FOLDER)
         self.reviewer = reviewer
+        self.states_dir = osp.join(self.review_dir, STATES_FOLDER)
         if not osp.isdir(self.predictions_dir):
             raise ReviewFolderError(
                 f'{predictions_dir}: no such folder; give the --out-dir of '
@@ -129,6 +139,7 @@ class ReviewStore:
             raise ReviewFolderError(
                 f'{predictions_dir}: no <name>.json of tools/predict.py in '
                 'it; give the --out-dir of a prediction run')
+        _refuse_records_under_review(self.review_dir)
         self.records = {}
         for name, path in self.record_files.items():
             try:
@@ -178,9 +189,9 @@ class ReviewStore:
         return self._sizes[name]
 
     def review_file(self, name: str) -> str:
-        """``review/<name>.json`` of an image."""
+        """``review/images/<name>.json`` of an image."""
         self.image_path(name)  # only names of the folder make paths
-        return osp.join(self.review_dir, f'{name}.json')
+        return osp.join(self.states_dir, f'{name}.json')
 
     def state(self, name: str) -> dict:
         """An image's review, as saved (or as predicted before any change).
@@ -189,7 +200,7 @@ class ReviewStore:
             name (str): The record's name (see :func:`find_records`).
 
         Returns:
-            dict: As ``review/<name>.json`` holds it (the module's
+            dict: As ``review/images/<name>.json`` holds it (the module's
             docstring).
 
         Raises:
@@ -236,7 +247,7 @@ class ReviewStore:
         """
         items = []
         for name, record in self.records.items():
-            path = osp.join(self.review_dir, f'{name}.json')
+            path = self.review_file(name)
             saved = None
             if osp.isfile(path):
                 with open(path, encoding='utf-8') as f:
@@ -577,7 +588,7 @@ class ReviewStore:
         version) is left out, and said so, rather than written as null."""
         images, annotations, left_out = [], [], []
         for img_id, name in enumerate(self.records, start=1):
-            path = osp.join(self.review_dir, f'{name}.json')
+            path = self.review_file(name)
             if not osp.isfile(path):
                 continue
             with open(path, encoding='utf-8') as f:
@@ -618,6 +629,40 @@ class ReviewStore:
                 left_out=left_out))
         with atomic_write(osp.join(self.review_dir, ANNOTATIONS_NAME)) as f:
             json.dump(document, f, indent=2, allow_nan=False)
+
+
+def _refuse_records_under_review(review_dir: str) -> None:
+    """Refuses a review folder that holds prediction records: predict
+    wrote them there (an input subfolder named ``review``), where the
+    review neither reads them nor may write.
+
+    Raises:
+        ReviewFolderError: Naming the folder and its first records.
+    """
+    found = []
+    for folder, _, files in os.walk(review_dir):
+        for file in sorted(files):
+            if file.endswith('.json') and _is_prediction_record(
+                    osp.join(folder, file)):
+                found.append(osp.relpath(osp.join(folder, file), review_dir))
+    if found:
+        raise ReviewFolderError(
+            f'{review_dir}: holds prediction records of tools/predict.py '
+            f'({", ".join(sorted(found)[:3])}), but the review keeps its own '
+            'files there; rename the input\'s subfolder "review" and '
+            'predict again, or predict into another --out-dir')
+
+
+def _is_prediction_record(path: str) -> bool:
+    """Whether a file is a record of predict rather than the review's own
+    (a review state has ``reviewed``; annotations.json no ``landmarks``)."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            document = json.load(f)
+    except (OSError, ValueError):
+        return False  # unreadable or not JSON: not predict's
+    return isinstance(document, dict) and 'landmarks' in document \
+        and 'image' in document and 'reviewed' not in document
 
 
 def _unplaced(state: dict) -> List[str]:

@@ -83,7 +83,7 @@ def test_a_change_is_saved_and_answered(client, predictions):
             image='ceph_0', landmark='sella', x=75.5, y=98.0, action='move'))
     assert answer.status_code == 200
     state = answer.json()
-    with open(osp.join(predictions, 'review', 'ceph_0.json')) as f:
+    with open(osp.join(predictions, 'review', 'images', 'ceph_0.json')) as f:
         saved = json.load(f)
     assert saved['landmarks'][0]['x_px'] == 75.5
     assert state['landmarks'][0] == saved['landmarks'][0]
@@ -95,7 +95,7 @@ def test_a_change_is_saved_and_answered(client, predictions):
         for r in state['cephalometry']['rows']
     } == pytest.approx(values)
     assert review_files(predictions) == [
-        'annotations.json', 'ceph_0.json', 'review_log.jsonl'
+        'annotations.json', 'images', 'review_log.jsonl'
     ]
     for path, body in (('/api/reset', dict(landmark='sella')), ('/api/undo',
                                                                 {}),

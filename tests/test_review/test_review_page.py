@@ -85,7 +85,7 @@ def page(browser, served):
 
 def saved_when(predictions: str, done, timeout: float = 10.0) -> dict:
     """The saved state of ceph_0 once ``done(state)`` holds."""
-    path = osp.join(predictions, 'review', 'ceph_0.json')
+    path = osp.join(predictions, 'review', 'images', 'ceph_0.json')
     end = time.monotonic() + timeout
     while True:
         if osp.isfile(path):
@@ -270,7 +270,7 @@ def test_a_landmark_without_position_waits_at_the_centre_to_be_dragged(
         page.mouse.down()
         page.mouse.move(*target, steps=5)
         page.mouse.up()
-        path = osp.join(predictions, 'review', 'ceph_2.json')
+        path = osp.join(predictions, 'review', 'images', 'ceph_2.json')
         end = time.monotonic() + 10
         while not osp.isfile(path) and time.monotonic() < end:
             time.sleep(0.05)

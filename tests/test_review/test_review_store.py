@@ -6,17 +6,21 @@ import json
 import multiprocessing
 import os
 import os.path as osp
+import shutil
 
+import cv2
 import numpy as np
 import pytest
 
 from hyatt_mmpose.analysis import classify, measure
+from hyatt_mmpose.apis import write_prediction
 from hyatt_mmpose.apis.prediction_records import PREDICTION_FORMAT
 from hyatt_mmpose.datasets import LandmarkDataset
 from hyatt_mmpose.datasets.metainfo import landmark_names, metainfo_file
 from hyatt_mmpose.review import (ReviewFolderError, ReviewRequestError,
                                  ReviewStore, UnknownImageError)
-from .review_folders import ISBI_POINTS, MARGIN, SPACING, write_folder
+from .review_folders import (ISBI_POINTS, MARGIN, SPACING, ceph_result,
+                             write_folder)
 
 
 def folder_digest(folder: str, skip: str = 'review') -> dict:
@@ -32,7 +36,7 @@ def folder_digest(folder: str, skip: str = 'review') -> dict:
 
 
 def saved(predictions: str, name: str) -> dict:
-    with open(osp.join(predictions, 'review', f'{name}.json')) as f:
+    with open(osp.join(predictions, 'review', 'images', f'{name}.json')) as f:
         return json.load(f)
 
 
@@ -155,7 +159,7 @@ def test_a_ruler_sets_the_spacing_and_the_mm_follow(predictions):
 
 def test_a_ruler_keeps_the_aspect_ratio_of_anisotropic_pixels(predictions):
     store = ReviewStore(predictions, 'ana')
-    path = osp.join(predictions, 'review', 'ceph_0.json')
+    path = osp.join(predictions, 'review', 'images', 'ceph_0.json')
     state = store.state('ceph_0')
     state['pixel_spacing'] = [0.1, 0.2]
     os.makedirs(osp.dirname(path))
@@ -354,7 +358,8 @@ def test_a_reviewed_state_without_a_position_is_left_out_not_null(predictions):
     # as a state written by hand, or by a version before this check
     state = saved(predictions, 'ceph_0')
     state['landmarks'][5]['x_px'] = state['landmarks'][5]['y_px'] = None
-    with open(osp.join(predictions, 'review', 'ceph_0.json'), 'w') as f:
+    path = osp.join(predictions, 'review', 'images', 'ceph_0.json')
+    with open(path, 'w') as f:
         json.dump(state, f)
     says = 'ceph_0.json: marked reviewed, but supramentale have no position'
     with pytest.warns(UserWarning, match=says):
@@ -367,3 +372,38 @@ def test_a_reviewed_state_without_a_position_is_left_out_not_null(predictions):
     [left_out] = document['info']['left_out']
     assert left_out['image'] == 'ceph_0'
     assert 'supramentale have no position' in left_out['reason']
+
+
+def predict_more(predictions: str, name: str) -> None:
+    """Adds the record ``name`` (an image ``<name>.png`` beside the
+    others) to a folder, as predict writes it."""
+    image = osp.join(
+        osp.dirname(predictions), 'images', f'{osp.basename(name)}.png')
+    shutil.copy(
+        osp.join(osp.dirname(predictions), 'images', 'ceph_0.png'), image)
+    write_prediction(ceph_result(image), cv2.imread(image), predictions, name)
+
+
+def test_an_image_named_annotations_is_reviewed_like_any(predictions):
+    predict_more(predictions, 'annotations')
+    store = ReviewStore(predictions, 'ana')
+    store.move('annotations', 'sella', 70.0, 90.0, 'move')
+    store.mark_reviewed('annotations', True)
+    store.mark_reviewed('ceph_0', True)
+    state = store.state('annotations')
+    assert state['landmarks'][0]['x_px'] == 70.0
+    assert saved(predictions, 'annotations')['reviewed']['done']
+    with open(osp.join(predictions, 'review', 'annotations.json')) as f:
+        document = json.load(f)
+    assert sorted(
+        osp.basename(i['file_name'])
+        for i in document['images']) == ['annotations.png', 'ceph_0.png']
+
+
+def test_a_folder_with_predictions_under_review_is_refused(predictions):
+    predict_more(predictions, 'review/ceph_9')
+    with pytest.raises(
+            ReviewFolderError,
+            match=r'predictions/review: holds prediction records of '
+            r'tools/predict.py \(ceph_9.json\).*rename the input'):
+        ReviewStore(predictions, 'ana')
