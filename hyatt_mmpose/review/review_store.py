@@ -66,6 +66,9 @@ LOG_NAME = 'review_log.jsonl'
 ANNOTATIONS_NAME = 'annotations.json'
 #: ``spacing_source`` of a spacing set with the ruler.
 RULER = 'ruler'
+#: The spacings, in mm per pixel, that a ruler may set: beyond them lies
+#: a slip (a length typed in m or um), not a radiograph.
+RULER_SPACING_MM = (0.001, 10.0)
 
 
 class ReviewFolderError(ValueError):
@@ -377,8 +380,9 @@ class ReviewStore:
         Raises:
             UnknownImageError: If ``name`` is not one of the records.
             ReviewRequestError: Points that are not two, not numbers,
-                outside the image or the same, or a length that is not a
-                positive number; nothing is written.
+                outside the image or the same, a length that is not a
+                finite positive number, or one that gives a spacing outside
+                :data:`RULER_SPACING_MM`; nothing is written.
         """
 
         def edit(state: dict) -> List[dict]:
@@ -386,10 +390,11 @@ class ReviewStore:
                 raise ReviewRequestError(
                     'a ruler is two points [[x1, y1], [x2, y2]]')
             a, b = (self._check_point(state, p, 'ruler point') for p in points)
-            if not _is_number(length_mm) or not length_mm > 0:
+            if not _is_number(length_mm) or not math.isfinite(length_mm) \
+                    or not length_mm > 0:
                 raise ReviewRequestError(
-                    f'the ruler\'s length must be a positive number of mm, '
-                    f'got {length_mm!r}')
+                    'length_mm: the ruler\'s length must be a finite '
+                    f'positive number of mm, got {length_mm!r}')
             old = state['pixel_spacing']
             # keep the pixels' aspect ratio where the file gave one
             ratio = old[1] / old[0] if old else 1.0
@@ -398,6 +403,13 @@ class ReviewStore:
                 raise ReviewRequestError(
                     'the ruler\'s two points are the same; click both ends')
             sx = length_mm / math.hypot(dx, dy * ratio)
+            low, high = RULER_SPACING_MM
+            if not all(low <= v <= high for v in (sx, sx * ratio)):
+                raise ReviewRequestError(
+                    f'length_mm: {length_mm:g} mm over '
+                    f'{math.hypot(dx, dy):.1f} pixels gives {sx:.3g} mm per '
+                    f'pixel, outside {low:g} to {high:g}; type the length '
+                    'in mm')
             state['undo'].append(
                 dict(
                     landmark=None,

@@ -292,3 +292,22 @@ def test_a_change_from_the_page_itself_is_allowed(client):
             'Content-Type': 'application/json; charset=utf-8'
         })
     assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize(
+    'length, says',
+    [
+        ('1e400', 'finite positive number'),  # json reads inf
+        ('-Infinity', 'finite positive number'),
+        ('1e-320', 'outside 0.001 to 10'),  # positive, yet not a spacing
+        ('100', 'outside 0.001 to 10'),  # 20 mm per pixel over 5 pixels
+    ])
+def test_a_ruler_length_beyond_any_radiograph_is_a_400(client, predictions,
+                                                       length, says):
+    body = '{"image": "ceph_0", "points": [[0, 0], [3, 4]], ' \
+        f'"length_mm": {length}}}'
+    answer = client.post('/api/ruler', content=body, headers=JSON)
+    assert answer.status_code == 400
+    error = answer.json()['error']
+    assert error.startswith('length_mm: ') and says in error
+    assert review_files(predictions) == []
