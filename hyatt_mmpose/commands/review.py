@@ -25,6 +25,7 @@ folder, as tools/predict.py took them. The library:
 """
 import argparse
 import getpass
+import sys
 from typing import Optional, Sequence
 
 from .common import refuse, tool_parser
@@ -53,6 +54,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def write_reports(store) -> int:
+    """Writes every image's report, going on past those that fail.
+
+    Args:
+        store (ReviewStore): The folder under review.
+
+    Returns:
+        int: The exit status: 0 all written, 1 some failed (each named on
+        stderr, one line).
+    """
+    from ..review import ReviewFileError
+    from ..review.review_report import write_report
+    failed = 0
+    for name in store.records:
+        try:
+            html, pdf = write_report(store, name)
+        except ReviewFileError as err:
+            failed += refuse(err, 1)
+            continue
+        print(f'{name}: {html}, {pdf}')
+    if failed:
+        print(
+            f'{failed} of {len(store.records)} reports failed',
+            file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``tools/review.py``: serves the review page of a prediction folder,
     or writes its reports.
@@ -62,9 +90,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             ``sys.argv[1:]``.
 
     Returns:
-        int: The exit status: 0 stopped (Ctrl+C) or reports written; 2
-        refused (a folder that cannot be reviewed, an address that cannot
-        be bound; the message on stderr says why).
+        int: The exit status: 0 stopped (Ctrl+C) or reports written; 1
+        some reports failed (each named); 2 refused (a folder that cannot
+        be reviewed, an address that cannot be bound; the message on
+        stderr says why).
     """
     args = build_parser().parse_args(argv)
     from ..review import ReviewFolderError, ReviewStore
@@ -74,11 +103,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ReviewFolderError as err:
         return refuse(err, 2)
     if args.report:
-        from ..review.review_report import write_report
-        for name in store.records:
-            html, pdf = write_report(store, name)
-            print(f'{name}: {html}, {pdf}')
-        return 0
+        return write_reports(store)
     from ..review.review_server import serve
     try:
         serve(

@@ -5,12 +5,13 @@ record per image, a log and a COCO landmark file for training
 (:mod:`.review_store`)."""
 from .review_measurements import UNITS, measurement_table, measurements_using
 from .review_store import (ANNOTATIONS_NAME, LOG_NAME, REVIEW_FOLDER, RULER,
-                           ReviewFolderError, ReviewRequestError, ReviewStore,
-                           UnknownImageError, find_records)
+                           ReviewFileError, ReviewFolderError,
+                           ReviewRequestError, ReviewStore, UnknownImageError,
+                           find_records)
 
 __all__ = [
     'ANNOTATIONS_NAME', 'LOG_NAME', 'REVIEW_FOLDER', 'RULER',
-    'ReviewFolderError', 'ReviewRequestError', 'ReviewStore', 'UNITS',
-    'UnknownImageError', 'find_records', 'measurement_table',
-    'measurements_using'
+    'ReviewFileError', 'ReviewFolderError', 'ReviewRequestError',
+    'ReviewStore', 'UNITS', 'UnknownImageError', 'find_records',
+    'measurement_table', 'measurements_using'
 ]

@@ -1,7 +1,7 @@
 """The review page's web application: a JSON API over a
 :class:`~.review_store.ReviewStore`, the page itself (plain HTML, CSS and
 JavaScript shipped with the package) and the images, rendered as PNG by
-:func:`.read_radiograph` (so DICOMs show
+:func:`~hyatt_mmpose.datasets.read_radiograph` (so DICOMs show
 too).
 
 The API (``image`` is a record's name, as
@@ -22,7 +22,9 @@ The API (``image`` is a record's name, as
 
 A request that names no image of the folder gets 404; a change that is
 refused (:class:`~.review_store.ReviewRequestError`) 400 with
-``{"error": reason}``, and nothing is written. With a token, every request
+``{"error": reason}``, and nothing is written. A file that cannot be read
+or written (a corrupt state, an unreadable image, a report that fails) is
+a 500, also ``{"error": "<file>: <what>"}``. With a token, every request
 must carry it (header ``X-Review-Token``, query ``token``, or the cookie
 that the page gets with its first answer), else 401.
 
@@ -35,6 +37,7 @@ from the server's own origin (else 403).
 """
 import functools
 import json
+import logging
 import os.path as osp
 import secrets
 from typing import Callable, Collection, Optional, Set
@@ -47,9 +50,9 @@ from starlette.responses import (FileResponse, HTMLResponse, JSONResponse,
                                  Response)
 from starlette.routing import Route
 
-from ..datasets.image_io import read_radiograph
 from .review_report import report_paths, write_report
-from .review_store import ReviewRequestError, ReviewStore, UnknownImageError
+from .review_store import (ReviewFileError, ReviewRequestError, ReviewStore,
+                           UnknownImageError)
 
 #: The page's files, shipped in ``hyatt_mmpose/review/static``.
 STATIC_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'static')
@@ -64,6 +67,7 @@ TOKEN_HEADER = 'x-review-token'
 TOKEN_COOKIE = 'review_token'
 # Rendered images kept in memory: a 1935 x 2400 PNG takes a while to encode.
 _IMAGE_CACHE = 8
+_logger = logging.getLogger(__name__)
 
 
 def _error(status: int, reason: str) -> JSONResponse:
@@ -147,8 +151,7 @@ def create_app(store: ReviewStore,
 
     @functools.lru_cache(maxsize=_IMAGE_CACHE)
     def png(name: str) -> bytes:
-        image = read_radiograph(store.image_path(name)).image
-        return cv2.imencode('.png', image)[1].tobytes()
+        return cv2.imencode('.png', store.read_image(name))[1].tobytes()
 
     def state_of(name: str) -> dict:
         state = store.state(name)
@@ -189,6 +192,14 @@ def create_app(store: ReviewStore,
                     404, f'no such image in the predictions: {err.args[0]!r}')
             except ReviewRequestError as err:
                 return _error(400, str(err))
+            except ReviewFileError as err:
+                return _error(500, str(err))
+            except Exception as err:
+                # a fault of this code: JSON, which the page can show, not
+                # Starlette's plain text; the traceback to the server's log
+                _logger.exception('%s failed', request.url.path)
+                return _error(
+                    500, f'{request.url.path}: {type(err).__name__}: {err}')
             response = result if isinstance(result, Response) else \
                 JSONResponse(result)
             if token is not None:

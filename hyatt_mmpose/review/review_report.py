@@ -19,7 +19,7 @@ from PIL import ImageFile
 from ..datasets.image_io import read_radiograph
 from ..utils import atomic_write
 from ..visualization import add_legend, draw_landmarks, draw_planes
-from .review_store import REVIEW_FOLDER, RULER, ReviewStore
+from .review_store import REVIEW_FOLDER, RULER, ReviewFileError, ReviewStore
 
 #: The folder of the reports, under the review folder.
 REPORTS_FOLDER = 'reports'
@@ -329,11 +329,21 @@ def write_report(store: ReviewStore, name: str) -> Tuple[str, str]:
 
     Raises:
         UnknownImageError: If ``name`` is not one of the records.
+        ReviewFileError: If its state or image cannot be read, or the
+            report cannot be rendered or written (names the file).
     """
     state = store.state(name)
     html_path, pdf_path = report_paths(store, name)
-    document = report_html(state, name)
-    with atomic_write(html_path, encoding='utf-8') as f:
-        f.write(document)
-    write_pdf(document, state, name, pdf_path)
+    try:
+        document = report_html(state, name)
+        with atomic_write(html_path, encoding='utf-8') as f:
+            f.write(document)
+        write_pdf(document, state, name, pdf_path)
+    except ReviewFileError:
+        raise
+    except Exception as err:
+        # whatever the image reader, the renderers or the disk raise: the
+        # page and --report say which report failed, and go on
+        raise ReviewFileError(f'{html_path}: the report could not be written '
+                              f'({type(err).__name__}: {err})') from err
     return html_path, pdf_path

@@ -83,6 +83,12 @@ class UnknownImageError(LookupError):
     """An image that the folder's predictions do not name."""
 
 
+class ReviewFileError(RuntimeError):
+    """A file that the review cannot read or write: a corrupt state, an
+    unreadable image, a report that fails (the message starts with the
+    file)."""
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec='seconds')
 
@@ -183,11 +189,30 @@ class ReviewStore:
             raise UnknownImageError(name)
         return self.image_paths[name]
 
+    def read_image(self, name: str) -> np.ndarray:
+        """An image's pixels, as :func:`.read_radiograph` reads them.
+
+        Args:
+            name (str): The record's name.
+
+        Returns:
+            np.ndarray: The image (BGR, uint8).
+
+        Raises:
+            UnknownImageError: If ``name`` is not one of the records.
+            ReviewFileError: If the image cannot be read (gone, empty,
+                corrupt since the review started).
+        """
+        path = self.image_path(name)
+        try:
+            return read_radiograph(path).image
+        except (OSError, ValueError) as err:
+            raise ReviewFileError(_naming(path, err)) from err
+
     def image_size(self, name: str) -> Tuple[int, int]:
         """``(width, height)`` of an image in pixels."""
         if name not in self._sizes:
-            height, width = read_radiograph(
-                self.image_path(name)).image.shape[:2]
+            height, width = self.read_image(name).shape[:2]
             self._sizes[name] = (width, height)
         return self._sizes[name]
 
@@ -211,8 +236,7 @@ class ReviewStore:
         """
         path = self.review_file(name)
         if osp.isfile(path):
-            with open(path, encoding='utf-8') as f:
-                return json.load(f)
+            return _read_state(path)
         return self._initial_state(name)
 
     def _initial_state(self, name: str) -> dict:
@@ -251,10 +275,7 @@ class ReviewStore:
         items = []
         for name, record in self.records.items():
             path = self.review_file(name)
-            saved = None
-            if osp.isfile(path):
-                with open(path, encoding='utf-8') as f:
-                    saved = json.load(f)
+            saved = _read_state(path) if osp.isfile(path) else None
             radii = [
                 lm['radius_mm'] for lm in record['landmarks']
                 if lm.get('radius_mm') is not None
@@ -603,8 +624,7 @@ class ReviewStore:
             path = self.review_file(name)
             if not osp.isfile(path):
                 continue
-            with open(path, encoding='utf-8') as f:
-                state = json.load(f)
+            state = _read_state(path)
             if not state['reviewed']['done']:
                 continue
             unplaced = _unplaced(state)
@@ -641,6 +661,37 @@ class ReviewStore:
                 left_out=left_out))
         with atomic_write(osp.join(self.review_dir, ANNOTATIONS_NAME)) as f:
             json.dump(document, f, indent=2, allow_nan=False)
+
+
+def _naming(path: str, err: Exception) -> str:
+    """An error's message, starting with the file it is about."""
+    message = str(err)
+    return message if message.startswith(path) else f'{path}: {message}'
+
+
+def _read_state(path: str) -> dict:
+    """Reads an image's saved state.
+
+    Raises:
+        ReviewFileError: If it cannot be read or is not a state (names the
+            file and the fix).
+    """
+    try:
+        with open(path, encoding='utf-8') as f:
+            state = json.load(f)
+    except (OSError, ValueError) as err:
+        raise ReviewFileError(
+            f'{path}: cannot be read as a review state ({err}); restore it '
+            'from a backup, or delete it to review the image again from the '
+            'prediction') from err
+    if not isinstance(state, dict) or not isinstance(
+            state.get('reviewed'), dict) or not isinstance(
+                state.get('landmarks'), list):
+        raise ReviewFileError(
+            f'{path}: not a review state (no "reviewed" or "landmarks"); '
+            'restore it from a backup, or delete it to review the image '
+            'again from the prediction')
+    return state
 
 
 def _refuse_records_under_review(review_dir: str) -> None:

@@ -69,3 +69,22 @@ def test_the_server_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path, host):
     assert server.returncode == 0, err
     assert 'stopped; the review is saved in' in out
     assert 'Traceback' not in err
+
+
+def test_report_names_each_failing_image_and_goes_on(tmp_path, capsys):
+    predictions = write_folder(tmp_path)
+    state = f'{predictions}/review/images/ceph_1.json'
+    os.makedirs(os.path.dirname(state))
+    with open(state, 'w') as f:
+        f.write('not json')
+    assert review_tool.main([predictions, '--report']) == 1
+    captured = capsys.readouterr()
+    errors = captured.err.splitlines()
+    assert errors[0].startswith(
+        f'error: {state}: cannot be read as a review state')
+    assert errors[1:] == ['1 of 3 reports failed']
+    assert 'ceph_0: ' in captured.out and 'ceph_2: ' in captured.out
+    reports = sorted(os.listdir(f'{predictions}/review/reports'))
+    assert reports == [
+        f'ceph_{i}.{ext}' for i in (0, 2) for ext in ('html', 'pdf')
+    ]

@@ -311,3 +311,48 @@ def test_a_ruler_length_beyond_any_radiograph_is_a_400(client, predictions,
     error = answer.json()['error']
     assert error.startswith('length_mm: ') and says in error
     assert review_files(predictions) == []
+
+
+def test_a_corrupt_state_is_a_500_naming_the_file(client, predictions):
+    client.post('/api/reviewed', json=dict(image='ceph_0', reviewed=True))
+    path = osp.join(predictions, 'review', 'images', 'ceph_0.json')
+    with open(path, 'w') as f:
+        f.write('{"landmarks": [')
+    answer = client.get('/api/state', params={'image': 'ceph_0'})
+    assert answer.status_code == 500
+    assert answer.json()['error'].startswith(
+        f'{path}: cannot be read as a review state')
+
+
+def test_an_unreadable_image_is_a_500_naming_the_file(client, predictions):
+    image = osp.join(osp.dirname(predictions), 'images', 'ceph_0.png')
+    open(image, 'wb').close()  # emptied after the review started
+    for path in ('/image', '/api/state'):
+        answer = client.get(path, params={'image': 'ceph_0'})
+        assert answer.status_code == 500, path
+        assert answer.json()['error'] == f'{image}: the file is empty'
+
+
+def test_a_report_that_cannot_be_written_is_a_500_naming_it(
+        client, predictions):
+    os.makedirs(osp.join(predictions, 'review'))
+    # a file where the reports' folder should be
+    open(osp.join(predictions, 'review', 'reports'), 'w').close()
+    answer = client.post('/api/report', json=dict(image='ceph_0'))
+    assert answer.status_code == 500
+    error = answer.json()['error']
+    assert error.startswith(
+        osp.join(predictions, 'review', 'reports', 'ceph_0.html') +
+        ': the report could not be written')
+
+
+def test_an_unexpected_fault_is_a_500_in_json(predictions, monkeypatch):
+    store = ReviewStore(predictions, 'ana')
+    monkeypatch.setattr(store, 'summary', lambda: 1 / 0)
+    client = TestClient(
+        create_app(store, allowed_hosts('127.0.0.1', PORT)), base_url=BASE_URL)
+    answer = client.get('/api/images')
+    assert answer.status_code == 500
+    assert answer.json() == {
+        'error': '/api/images: ZeroDivisionError: division by zero'
+    }

@@ -305,3 +305,17 @@ def test_without_spacing_arrow_keys_nudge_by_a_pixel(browser, tmp_path):
     finally:
         page.close()
         stop_server(*server)
+
+
+def test_an_error_in_json_or_plain_text_is_shown(page):
+    page.keyboard.press('Control+z')  # nothing to undo: the server's JSON
+    page.wait_for_function('document.getElementById("status").textContent '
+                           '=== "ceph_0: nothing to undo"')
+    # an answer from outside the application, as a proxy might give
+    page.route(
+        '**/api/undo', lambda route: route.fulfill(
+            status=502, content_type='text/plain', body='Bad Gateway here'))
+    page.keyboard.press('Control+z')
+    page.wait_for_function('document.getElementById("status").textContent '
+                           '=== "Bad Gateway here"')
+    assert 'error' in page.locator('#status').get_attribute('class')

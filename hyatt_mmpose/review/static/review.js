@@ -36,9 +36,17 @@ async function request(path, body) {
     body: JSON.stringify(body),
   };
   const response = await fetch(path, options);
-  const answer = await response.json();
+  // an error from outside the application (a proxy, the server's own
+  // fallback) may be plain text: show it as it is
+  const text = await response.text();
+  let answer = null;
+  try {
+    answer = JSON.parse(text);
+  } catch (error) {
+    if (response.ok) throw new Error(`${path}: the server did not answer JSON`);
+  }
   if (!response.ok) {
-    throw new Error(answer.error || response.statusText);
+    throw new Error((answer && answer.error) || text || response.statusText);
   }
   return answer;
 }
