@@ -1,9 +1,11 @@
 """The review server's API through Starlette's test client: what it
 serves, what it saves, and every rule of safety (hyatt_mmpose.review
 .review_app)."""
+import asyncio
 import json
 import os
 import os.path as osp
+from urllib.parse import unquote
 
 import cv2
 import numpy as np
@@ -61,19 +63,72 @@ def test_the_page_its_files_and_the_images_are_served(client, predictions):
     assert review_files(predictions) == []  # reading writes nothing
 
 
-@pytest.mark.parametrize('path', [
-    '/image?image=../images/ceph_0',
-    '/image?image=ceph_9',
-    '/image?image=/etc/passwd',
-    '/api/state?image=review/ceph_0',
-    '/static/../review_store.py',
-    '/static/..%2Freview_store.py',
-    '/static/index.htm',
-    '/../predictions/ceph_0.json',
-    '/ceph_0.json',
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        '/image?image=../images/ceph_0',
+        '/image?image=ceph_9',
+        '/image?image=/etc/passwd',
+        '/api/state?image=review/ceph_0',
+        '/static/..%2Freview_store.py',  # the client keeps it: path is '../'
+        '/static/index.htm',
+        '/ceph_0.json',
+    ])
 def test_only_the_images_the_predictions_name_are_served(client, path):
     assert client.get(path).status_code == 404
+
+
+def raw_get(app, path: str) -> int:
+    """The status of a GET of ``path`` exactly as written, dot segments
+    and all, as ``curl --path-as-is`` sends it and uvicorn passes it on
+    (httpx, and so the test client, would remove them first)."""
+    scope = dict(
+        type='http',
+        asgi=dict(version='3.0'),
+        http_version='1.1',
+        method='GET',
+        scheme='http',
+        path=unquote(path),
+        raw_path=path.encode(),
+        root_path='',
+        query_string=b'',
+        headers=[(b'host', f'127.0.0.1:{PORT}'.encode())],
+        client=('127.0.0.1', 50000),
+        server=('127.0.0.1', PORT))
+    sent = []
+
+    async def exchange():
+        answered = asyncio.Event()
+        requests = [dict(type='http.request', body=b'', more_body=False)]
+
+        async def receive():
+            if requests:
+                return requests.pop()
+            await answered.wait()  # the client leaves once answered
+            return dict(type='http.disconnect')
+
+        async def send(message):
+            sent.append(message)
+            if message['type'] == 'http.response.body' and not message.get(
+                    'more_body', False):
+                answered.set()
+
+        await app(scope, receive, send)
+
+    asyncio.run(exchange())
+    return sent[0]['status']
+
+
+@pytest.mark.parametrize('path', [
+    '/static/../review_store.py',
+    '/static/..',
+    '/static/../../setup.py',
+    '/../predictions/ceph_0.json',
+    '/image/../ceph_0.json',
+])
+def test_paths_with_dot_segments_sent_raw_get_404(predictions, path):
+    assert raw_get(review_app(predictions), path) == 404
+    assert raw_get(review_app(predictions), '/static/review.js') == 200
 
 
 def test_a_change_is_saved_and_answered(client, predictions):
