@@ -4,10 +4,11 @@ and the screenshot of the documentation.
 
     python bench/review_page.py ../shared/data/isbi2015
     python bench/review_page.py ../shared/data/isbi2015 \\
-        --screenshot docs/_static/review_page.jpg
+        --predictions PREDICTIONS_DIR --screenshot docs/_static/review_page.jpg
 
-No trained ISBI 2015 model is in this repository, so the "predictions" are
-a person's: the junior doctor's annotation of training images 001 to 005
+``--predictions`` takes a folder that ``tools/predict.py`` wrote (a copy is
+reviewed, so the folder is left as it was). Without it, no model is
+needed: the junior doctor's annotation of training images 001 to 005
 stands in for the model's landmarks (written by the package's own
 :func:`~hyatt_mmpose.apis.write_prediction`, spacing 0.1 mm), with the
 landmark where the junior and senior doctors disagree most flagged
@@ -18,6 +19,7 @@ runs; one shared machine: rough figures).
 """
 import argparse
 import os.path as osp
+import shutil
 import statistics
 import sys
 import tempfile
@@ -78,6 +80,7 @@ def serve_in_thread(folder: str):
     from hyatt_mmpose.review import ReviewStore
     from hyatt_mmpose.review.review_app import allowed_hosts, create_app
     from hyatt_mmpose.review.review_server import bind
+    store = ReviewStore(folder, 'bench')
     sock = bind('127.0.0.1', 0)
     port = sock.getsockname()[1]
     app = create_app(
@@ -87,7 +90,7 @@ def serve_in_thread(folder: str):
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    return server, thread, f'http://127.0.0.1:{port}/'
+    return server, thread, f'http://127.0.0.1:{port}/', sorted(store.records)
 
 
 def load_seconds(browser, url: str, name: str) -> float:
@@ -125,20 +128,29 @@ def drag_seconds(page, label: str, dx: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('isbi_root', help='the ISBI 2015 folder')
+    parser.add_argument(
+        '--predictions', help='a folder of tools/predict.py (else stand-ins)')
     parser.add_argument('--images', type=int, default=5)
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--screenshot', help='write the page as PNG here')
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory() as folder:
-        write_stand_in_predictions(args.isbi_root, folder, args.images)
-        server, thread, url = serve_in_thread(folder)
+        if args.predictions:
+            folder = osp.join(folder, 'predictions')
+            shutil.copytree(
+                args.predictions,
+                folder,
+                ignore=shutil.ignore_patterns('review'))
+        else:
+            write_stand_in_predictions(args.isbi_root, folder, args.images)
+        server, thread, url, names = serve_in_thread(folder)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
                 loads = [
-                    load_seconds(browser, url, f'{1 + i % args.images:03d}')
+                    load_seconds(browser, url, names[i % len(names)])
                     for i in range(args.repeat)
                 ]
                 print(f'page load (1935 x 2400 radiograph, image decoded, '
