@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         '--host',
         default='127.0.0.1',
         help='the interface to listen on (other than the loopback one, a '
-        'token is required)')
+        'token is required, and everything travels as plain HTTP: prefer '
+        'an SSH tunnel)')
     parser.add_argument(
         '--port', type=int, default=0, help='the port (default: a free one)')
     parser.add_argument(

@@ -127,7 +127,8 @@ class ReviewStore:
     Raises:
         ReviewFolderError: If the folder holds no prediction records, a
             record that cannot be read or was written by another version
-            of hyatt_mmpose, records of different models' landmarks, or a
+            of hyatt_mmpose, records of different models (their
+            landmarks, or their config's or checkpoint's SHA-256), a
             record whose image is missing (each names the file), or
             prediction records in its ``review/`` (names it). Relative
             image paths are taken from the current folder, as
@@ -166,6 +167,7 @@ class ReviewStore:
                     f'{self.record_files[name]}: its landmarks are not those '
                     f'of {next(iter(self.record_files.values()))}; review '
                     "one model's predictions at a time")
+            self._check_same_model(name)
             image = osp.abspath(record['image'])
             if not osp.isfile(image):
                 raise ReviewFolderError(
@@ -176,6 +178,22 @@ class ReviewStore:
             self.image_paths[name] = image
         # (width, height) per image, read once: images do not change
         self._sizes: Dict[str, Tuple[int, int]] = {}
+
+    def _check_same_model(self, name: str) -> None:
+        """Refuses a record whose model's config or checkpoint (their
+        SHA-256) differs from the first record's; a digest that either did
+        not record tells nothing, and is passed over."""
+        first = next(iter(self.records))
+        ours = self.records[name].get('model') or {}
+        theirs = self.records[first].get('model') or {}
+        for key in ('config_sha256', 'checkpoint_sha256'):
+            if None not in (ours.get(key), theirs.get(key)) \
+                    and ours[key] != theirs[key]:
+                raise ReviewFolderError(
+                    f'{self.record_files[name]}: predicted by another model '
+                    f'than {self.record_files[first]} (its {key} is '
+                    f'{ours[key]}, not {theirs[key]}); review one model\'s '
+                    'predictions at a time: predict into separate folders')
 
     # reading
 

@@ -407,3 +407,29 @@ def test_a_folder_with_predictions_under_review_is_refused(predictions):
             match=r'predictions/review: holds prediction records of '
             r'tools/predict.py \(ceph_9.json\).*rename the input'):
         ReviewStore(predictions, 'ana')
+
+
+@pytest.mark.parametrize('key', ['config_sha256', 'checkpoint_sha256'])
+def test_a_folder_of_two_models_is_refused_both_files_named(predictions, key):
+    path = osp.join(predictions, 'ceph_2.json')
+    with open(path) as f:
+        record = json.load(f)
+    record['model'][key] = 'b' * 64
+    with open(path, 'w') as f:
+        json.dump(record, f)
+    with pytest.raises(ReviewFolderError) as refused:
+        ReviewStore(predictions, 'ana')
+    message = str(refused.value)
+    assert message.startswith(f'{path}: predicted by another model than '
+                              f'{osp.join(predictions, "ceph_0.json")}')
+    assert f'its {key} is {"b" * 64}' in message
+
+
+def test_a_digest_not_recorded_is_passed_over(predictions):
+    path = osp.join(predictions, 'ceph_2.json')
+    with open(path) as f:
+        record = json.load(f)
+    record['model']['checkpoint_sha256'] = None
+    with open(path, 'w') as f:
+        json.dump(record, f)
+    assert len(ReviewStore(predictions, 'ana').records) == 3
