@@ -4,7 +4,8 @@ from typing import Optional
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from ..utils.config_loading import default_work_dir
+from ..utils.config_loading import (default_work_dir, load_config,
+                                    unknown_setting)
 from ..utils.distributed import leave_process_group, use_gloo_without_cuda
 from ..utils.latest_checkpoint import latest_checkpoint
 from ..utils.resume_check import check_resume
@@ -43,7 +44,7 @@ def training_config(config: str,
     Returns:
         Config: The run's config.
     """
-    cfg = Config.fromfile(config)
+    cfg = load_config(config)
     if not validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.launcher = launcher
@@ -108,14 +109,21 @@ def train(config: str,
             config's model; before anything is written.
         UnsafeCheckpointError: The checkpoint holds objects other than
             tensors and plain data.
+        ConfigError: No such config, or a component given a setting it
+            does not take (a misspelled key).
     """
     cfg = training_config(config, work_dir, resume, amp, validate,
                           auto_scale_lr, cfg_options, launcher)
     if cfg.resume and cfg.load_from:
         check_resume(cfg, cfg.load_from, config)
     use_gloo_without_cuda(cfg)
-    runner = Runner.from_cfg(end_workers_with_parent(cfg))
     try:
-        runner.train()
+        Runner.from_cfg(end_workers_with_parent(cfg)).train()
+    except TypeError as err:
+        # mmengine builds some parts (the loops) only once training starts
+        refusal = unknown_setting(err, config)
+        if refusal is None:
+            raise
+        raise refusal from None
     finally:
         leave_process_group()

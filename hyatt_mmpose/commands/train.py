@@ -13,11 +13,13 @@ from typing import Optional, Sequence
 
 from ..apis import train
 from ..apis.training import RESUME_LATEST
-from ..utils import CheckpointMismatchError, ResumeError, UnsafeCheckpointError
+from ..utils import (CheckpointMismatchError, ConfigError, ResumeError,
+                     UnsafeCheckpointError)
 from .common import (add_launcher_options, export_local_rank, refuse,
                      tool_parser)
 
-REFUSALS = (CheckpointMismatchError, ResumeError, UnsafeCheckpointError)
+REFUSALS = (CheckpointMismatchError, ConfigError, ResumeError,
+            UnsafeCheckpointError)
 
 
 def build_parser() -> argparse.ArgumentParser:

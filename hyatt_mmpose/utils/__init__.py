@@ -1,5 +1,6 @@
 from .atomic_write import atomic_write
-from .config_loading import default_work_dir, load_config
+from .config_loading import (ConfigError, default_work_dir, load_config,
+                             unknown_setting)
 from .distributed import leave_process_group, use_gloo_without_cuda
 from .file_hash import file_sha256
 from .input_size import input_size_of
@@ -14,12 +15,13 @@ from .strict_checkpoint import CheckpointMismatchError, load_checkpoint_strict
 from .worker_death import end_workers_with_parent, parent_bound_worker_init
 
 __all__ = [
-    'SAFE_GLOBALS', 'CheckpointMismatchError', 'OutputLockedError',
-    'ResumeError', 'UnsafeCheckpointError', 'atomic_write',
-    'check_outputs_free', 'check_resume', 'default_work_dir',
-    'end_workers_with_parent', 'file_sha256', 'input_size_of',
-    'install_safe_checkpoint_loader', 'latest_checkpoint',
-    'leave_process_group', 'load_checkpoint_strict', 'load_config',
-    'output_lock', 'parent_bound_worker_init', 'safe_torch_load',
-    'spreadsheet_cell', 'use_gloo_without_cuda', 'write_spreadsheet_csv'
+    'ConfigError', 'unknown_setting', 'SAFE_GLOBALS',
+    'CheckpointMismatchError', 'OutputLockedError', 'ResumeError',
+    'UnsafeCheckpointError', 'atomic_write', 'check_outputs_free',
+    'check_resume', 'default_work_dir', 'end_workers_with_parent',
+    'file_sha256', 'input_size_of', 'install_safe_checkpoint_loader',
+    'latest_checkpoint', 'leave_process_group', 'load_checkpoint_strict',
+    'load_config', 'output_lock', 'parent_bound_worker_init',
+    'safe_torch_load', 'spreadsheet_cell', 'use_gloo_without_cuda',
+    'write_spreadsheet_csv'
 ]

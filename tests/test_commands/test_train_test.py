@@ -168,3 +168,22 @@ def test_resume_after_a_config_change_is_refused(trained, tmp_path, options,
     assert f'error: Checkpoint "{checkpoint}" ' in done.stderr
     assert says in done.stderr
     assert not work.exists()
+
+
+def test_a_misspelled_setting_is_one_line_naming_it(synthetic_root, tmp_path,
+                                                    capsys):
+    """A new user's ``--cfg-options train_cfg.max_epoch=1`` (for
+    max_epochs) ended in a TypeError traceback from mmengine's loop; so did
+    a key no model part takes (``model.head.sigmaa``, the other member)."""
+    config = str(tmp_path / 'tiny.py')
+    tiny_config(
+        synthetic_root, str(tmp_path / 'run'), max_epochs=1).dump(config)
+    for option, key in [('train_cfg.max_epoch=1', 'max_epoch'),
+                        ('model.head.sigmaa=2', 'sigmaa')]:
+        assert train_tool.main([config, '--cfg-options', option]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f'error: {config}: ') and err.count('\n') == 1
+        assert f'"{key}" is not a setting there' in err
+    assert train_tool.main([str(tmp_path / 'nope.py')]) == 1
+    assert capsys.readouterr().err == (
+        f'error: {tmp_path / "nope.py"}: no such config file\n')
