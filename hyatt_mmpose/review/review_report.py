@@ -154,8 +154,17 @@ def correction_rows(state: dict) -> List[List[str]]:
 
 
 def facts(state: dict) -> List[Tuple[str, str]]:
-    """What the report says of the image, its review and the model, as
-    (label, text) pairs."""
+    """What the report says of the image, its review and the model.
+
+    Args:
+        state (dict): An image's review state.
+
+    Returns:
+        list[tuple[str, str]]: (label, text) pairs: the image, who
+        reviewed it and when, the spacing and its source (the ruler's
+        length, who set it and when), the model's config and checkpoint
+        with their SHA-256 (or that the prediction did not record them).
+    """
     spacing = state['pixel_spacing']
     if spacing is None:
         spacing_text = 'unknown (lengths in pixels)'

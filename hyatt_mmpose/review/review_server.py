@@ -15,7 +15,17 @@ from .review_store import ReviewStore
 
 def is_loopback(host: str) -> bool:
     """Whether a host name or address is this machine's loopback interface
-    (``localhost``, ``127.0.0.0/8``, ``::1``), reachable from it alone."""
+    (``localhost``, ``127.0.0.0/8``, ``::1``), reachable from it alone.
+
+    Args:
+        host (str): A name or an IPv4 or IPv6 address, as ``--host`` takes
+            it.
+
+    Returns:
+        bool: True for the loopback interface; False for any other
+        address, and for any other name (it may resolve to any
+        interface).
+    """
     if host == 'localhost':
         return True
     try:
@@ -25,7 +35,15 @@ def is_loopback(host: str) -> bool:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host`` and ``port`` (0: a free port).
+    """A listening socket on ``host`` and ``port``.
+
+    Args:
+        host (str): The address (IPv6 with ``:``) or name to listen on.
+        port (int): The port; 0 for a free one (``getsockname()`` then
+            says which).
+
+    Returns:
+        socket.socket: The socket, bound and listening.
 
     Raises:
         OSError: If the address cannot be bound (the port taken).
@@ -45,7 +63,18 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def review_url(host: str, port: int, token: Optional[str]) -> str:
-    """The page's URL, with the token where there is one."""
+    """The page's URL, with the token where there is one.
+
+    Args:
+        host (str): The address the server listens on (an IPv6 one is
+            bracketed).
+        port (int): Its port.
+        token (str, optional): The token every request needs; None for
+            none.
+
+    Returns:
+        str: ``http://host:port/``, with ``?token=`` (quoted) after it.
+    """
     name = f'[{host}]' if ':' in host else host
     query = f'/?token={quote(token)}' if token else '/'
     return f'http://{name}:{port}{query}'

@@ -200,6 +200,12 @@ class ReviewStore:
     def image_path(self, name: str) -> str:
         """The image file of a record.
 
+        Args:
+            name (str): The record's name (see :func:`find_records`).
+
+        Returns:
+            str: The image's absolute path.
+
         Raises:
             UnknownImageError: If ``name`` is not one of the records.
         """
@@ -228,14 +234,36 @@ class ReviewStore:
             raise ReviewFileError(_naming(path, err)) from err
 
     def image_size(self, name: str) -> Tuple[int, int]:
-        """``(width, height)`` of an image in pixels."""
+        """The size of an image, read once (images do not change).
+
+        Args:
+            name (str): The record's name.
+
+        Returns:
+            tuple[int, int]: ``(width, height)`` in pixels.
+
+        Raises:
+            UnknownImageError: If ``name`` is not one of the records.
+            ReviewFileError: If the image cannot be read.
+        """
         if name not in self._sizes:
             height, width = self.read_image(name).shape[:2]
             self._sizes[name] = (width, height)
         return self._sizes[name]
 
     def review_file(self, name: str) -> str:
-        """``review/images/<name>.json`` of an image."""
+        """Where an image's review state is saved (written or not).
+
+        Args:
+            name (str): The record's name.
+
+        Returns:
+            str: Its ``review/images/<name>.json``.
+
+        Raises:
+            UnknownImageError: If ``name`` is not one of the records (no
+                other name makes a path).
+        """
         self.image_path(name)  # only names of the folder make paths
         return osp.join(self.states_dir, f'{name}.json')
 
@@ -376,11 +404,20 @@ class ReviewStore:
         return self._change(name, edit)
 
     def undo(self, name: str) -> dict:
-        """Takes back the image's last move, nudge, reset or ruler.
+        """Takes back the image's last move, nudge, reset or ruler. A
+        reviewed image that it leaves with a landmark without position is
+        no longer reviewed.
+
+        Args:
+            name (str): The image's record name.
+
+        Returns:
+            dict: The image's new state.
 
         Raises:
             UnknownImageError: If ``name`` is not one of the records.
-            ReviewRequestError: If there is nothing to undo.
+            ReviewRequestError: If there is nothing to undo; nothing is
+                written.
         """
 
         def edit(state: dict) -> List[dict]:
@@ -421,7 +458,7 @@ class ReviewStore:
             ReviewRequestError: Points that are not two, not numbers,
                 outside the image or the same, a length that is not a
                 finite positive number, or one that gives a spacing outside
-                :data:`RULER_SPACING_MM`; nothing is written.
+                ``RULER_SPACING_MM``; nothing is written.
         """
 
         def edit(state: dict) -> List[dict]:
@@ -474,6 +511,13 @@ class ReviewStore:
     def mark_reviewed(self, name: str, done: bool) -> dict:
         """Marks an image reviewed (it then enters ``annotations.json``) or
         not reviewed.
+
+        Args:
+            name (str): The image's record name.
+            done (bool): True for reviewed, False for not.
+
+        Returns:
+            dict: The image's new state.
 
         Raises:
             UnknownImageError: If ``name`` is not one of the records.
