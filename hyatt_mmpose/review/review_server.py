@@ -91,7 +91,9 @@ def serve(store: ReviewStore,
         store (ReviewStore): The folder under review.
         host (str): The interface to listen on. Any but the loopback one
             gets a fresh token, which every request must carry (it is in
-            the announced URL).
+            the announced URL). Requests must name this address or a
+            loopback one as their ``Host`` (see
+            :func:`~.review_app.allowed_hosts`).
         port (int): The port; 0 for a free one.
         announce (Callable): Called with the page's URL once it listens.
 
