@@ -103,15 +103,30 @@ def serve(store: ReviewStore,
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     sock = bind(host, port)
     port = sock.getsockname()[1]
-    server = uvicorn.Server(
+    server = _AnnouncingServer(
         uvicorn.Config(
             create_app(store, allowed_hosts(host, port), token),
             log_level='warning',
-            access_log=False))
-    announce(review_url(host, port, token))
+            access_log=False), lambda: announce(review_url(host, port, token)))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         # uvicorn has shut down gracefully on Ctrl+C and raises it again
         # for its caller: here, the stop that was asked for
         pass
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that gives its URL once it has started, and so once
+    its Ctrl+C handler is in place: a URL printed before ``run`` let a
+    Ctrl+C pressed at once go to nobody, and the server stayed up."""
+
+    def __init__(self, config: uvicorn.Config,
+                 announce: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._announce = announce
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets=sockets)
+        if not self.should_exit:
+            self._announce()

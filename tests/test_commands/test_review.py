@@ -71,6 +71,34 @@ def test_the_server_prints_its_url_serves_and_stops_on_ctrl_c(tmp_path, host):
     assert 'Traceback' not in err
 
 
+def ignore_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.slow
+def test_ctrl_c_the_moment_the_url_is_printed_stops_it(tmp_path):
+    """A new user's SIGINT right after the URL appeared was lost (the URL
+    came before uvicorn's handler was in place) and the server stayed up.
+    Started as a shell's background job is (``tools/review.py ... &``):
+    SIGINT ignored until uvicorn installs its handler."""
+    predictions = write_folder(tmp_path)
+    server = subprocess.Popen([sys.executable, 'tools/review.py', predictions],
+                              preexec_fn=ignore_sigint,
+                              cwd=REPO_ROOT,
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        while 'Open http' not in server.stdout.readline():
+            assert server.poll() is None, server.stderr.read()
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    finally:
+        server.kill()  # still up: the test has failed with a timeout
+    assert server.returncode == 0, err
+    assert 'stopped; the review is saved in' in out
+
+
 def test_report_names_each_failing_image_and_goes_on(tmp_path, capsys):
     predictions = write_folder(tmp_path)
     state = f'{predictions}/review/images/ceph_1.json'
