@@ -72,7 +72,8 @@ def write_reports(store) -> int:
         try:
             html, pdf = write_report(store, name)
         except ReviewFileError as err:
-            failed += refuse(err, 1)
+            refuse(err)
+            failed += 1
             continue
         print(f'{name}: {html}, {pdf}')
     if failed:
