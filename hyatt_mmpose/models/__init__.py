@@ -1,13 +1,15 @@
 from .backbones import BiFormer
 from .heads import (BaseMultiLevelHeatmapHead, CascadeHeatmapHead,
-                    MultiResolutionHeatmapHead)
+                    MultiResolutionHeatmapHead, PatchRefinementHead)
 from .necks import FFCMNeck, FullResolutionFFCMNeck
+from .pose_estimators import RefinedTopdownPoseEstimator
 from .utils import (CBAM, AttentionResidualModule, BiFormerBlock,
                     BiLevelRoutingAttention)
 
 __all__ = [
     'BiFormer', 'FFCMNeck', 'FullResolutionFFCMNeck',
     'BaseMultiLevelHeatmapHead', 'CascadeHeatmapHead',
-    'MultiResolutionHeatmapHead', 'AttentionResidualModule', 'BiFormerBlock',
+    'MultiResolutionHeatmapHead', 'PatchRefinementHead',
+    'RefinedTopdownPoseEstimator', 'AttentionResidualModule', 'BiFormerBlock',
     'BiLevelRoutingAttention', 'CBAM'
 ]

@@ -1,0 +1,3 @@
+from .refined_topdown import RefinedTopdownPoseEstimator
+
+__all__ = ['RefinedTopdownPoseEstimator']

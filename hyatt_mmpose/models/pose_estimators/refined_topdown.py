@@ -1,0 +1,135 @@
+"""A top-down estimator whose landmarks are refined at full resolution."""
+from typing import Optional
+
+import numpy as np
+import torch
+from mmengine.runner import load_state_dict
+from mmengine.runner.checkpoint import _load_checkpoint
+from mmpose.models.pose_estimators import TopdownPoseEstimator
+from mmpose.registry import MODELS
+
+
+@MODELS.register_module()
+class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
+    """A coarse top-down model (backbone, neck, heatmap head: HYATT-Net or
+    any other) followed by a :class:`.PatchRefinementHead` that finds each
+    landmark again in a full-resolution patch around the coarse estimate.
+
+    One model, one checkpoint: ``test.py``, ``predict.py`` and the other
+    tools take it as any model. It is trained in two steps: the coarse
+    model by its own config, then this one, which loads the coarse weights
+    from ``coarse_checkpoint``, keeps them frozen and trains only the
+    refinement; the checkpoint it writes holds both.
+
+    The pipeline must carry the full-resolution grey image into the data
+    samples' metainfo as ``full_image`` (``StoreFullImage`` before
+    ``TopdownAffine``, and ``'full_image'`` in ``PackPoseInputs``'s
+    ``meta_keys``); it is dropped from the samples once used, so that
+    evaluators do not hold every image.
+
+    Predictions add ``pred_instances.refined`` ``(1, K)`` (False: the
+    refinement refused the patch and the coarse position was kept) and,
+    with ``test_cfg['output_heatmaps']``, the refinement's own heatmaps
+    ``(K, P, P)`` in ``pred_fields.heatmaps`` with the image region they
+    span in metainfo ``heatmap_region`` ``(w, h)``, image pixels.
+
+    Args:
+        refiner (dict): The :class:`.PatchRefinementHead` config.
+        coarse_checkpoint (str, optional): The coarse model's checkpoint,
+            loaded before training (required then); a checkpoint of this
+            model, as test and predict load, needs none.
+        Others: As mmpose's ``TopdownPoseEstimator``.
+
+    Raises:
+        ValueError: At the start of training without ``coarse_checkpoint``.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 refiner: dict,
+                 neck: Optional[dict] = None,
+                 head: Optional[dict] = None,
+                 coarse_checkpoint: Optional[str] = None,
+                 train_cfg: Optional[dict] = None,
+                 test_cfg: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None,
+                 metainfo: Optional[dict] = None):
+        super().__init__(backbone, neck, head, train_cfg, test_cfg,
+                         data_preprocessor, init_cfg, metainfo)
+        self.refiner = MODELS.build(refiner)
+        self.coarse_checkpoint = coarse_checkpoint
+        for module in self.coarse_modules():
+            module.requires_grad_(False)
+
+    def coarse_modules(self):
+        """The frozen coarse model's modules."""
+        return [
+            m for m in (self.backbone, getattr(self, 'neck', None), self.head)
+            if m is not None
+        ]
+
+    def init_weights(self):
+        """Loads the coarse model (its backbone, neck and head keys)."""
+        super().init_weights()
+        if self.coarse_checkpoint is None:
+            raise ValueError(
+                'RefinedTopdownPoseEstimator trains the refinement on a '
+                'trained coarse model: give its checkpoint, e.g. '
+                '--cfg-options model.coarse_checkpoint=work_dirs/coarse/'
+                'best_MRE_epoch_40.pth')
+        state = _load_checkpoint(self.coarse_checkpoint, map_location='cpu')
+        state = state.get('state_dict', state)
+        coarse = {
+            k: v
+            for k, v in state.items()
+            if not k.startswith(('refiner.', 'data_preprocessor.'))
+        }
+        missing = [
+            k for k in self.state_dict()
+            if not k.startswith('refiner.') and k not in coarse
+        ]
+        if missing or any(k.startswith('refiner.') for k in state):
+            raise ValueError(
+                f'{self.coarse_checkpoint}: not a checkpoint of this '
+                f'config\'s coarse model (missing {missing[:3]}); train the '
+                'coarse config first and give its checkpoint')
+        load_state_dict(self, coarse, strict=False)
+
+    def train(self, mode: bool = True):
+        """Keeps the frozen coarse model in eval mode (its batch-norm
+        statistics and drop-path) while the refinement trains."""
+        super().train(mode)
+        for module in self.coarse_modules():
+            module.eval()
+        return self
+
+    def loss(self, inputs: torch.Tensor, data_samples) -> dict:
+        """The refinement's loss on patches around the ground truth (the
+        coarse model is not run: its weights are fixed)."""
+        pixels = [self._patch_pixel(s) for s in data_samples]
+        images = [s.metainfo['full_image'] for s in data_samples]
+        keypoints = [s.gt_instances.keypoints[0] for s in data_samples]
+        visible = [s.gt_instances.keypoints_visible[0] for s in data_samples]
+        return self.refiner.loss(images, keypoints, visible, pixels)
+
+    def _patch_pixel(self, sample) -> np.ndarray:
+        return self.refiner.patch_pixel(sample.metainfo['input_scale'],
+                                        sample.metainfo['input_size'])
+
+    def predict(self, inputs: torch.Tensor, data_samples):
+        """Coarse prediction, then each landmark refined (see the class)."""
+        samples = super().predict(inputs, data_samples)
+        with_heatmaps = self.test_cfg.get('output_heatmaps', False)
+        for sample in samples:
+            image = sample.pop('full_image')
+            coarse = np.asarray(sample.pred_instances.keypoints)[0]
+            out = self.refiner.refine(image, coarse, self._patch_pixel(sample))
+            keypoints = sample.pred_instances.keypoints.copy()
+            keypoints[0] = out['keypoints']
+            sample.pred_instances.keypoints = keypoints
+            sample.pred_instances.refined = out['refined'][None]
+            if with_heatmaps:
+                sample.pred_fields.heatmaps = torch.from_numpy(out['heatmaps'])
+                sample.set_metainfo(dict(heatmap_region=out['region']))
+        return samples
