@@ -34,3 +34,20 @@ def tiny_checkpoint(synthetic_root, tmp_path_factory):
     cfg.dump(config)
     Runner.from_cfg(cfg).train()
     return config, str(work / 'run' / 'epoch_12.pth')
+
+
+@pytest.fixture(scope='session')
+def tiny_refined_checkpoint(synthetic_root, tiny_checkpoint, tmp_path_factory):
+    """(config file, checkpoint) of the tiny refined model: the refinement
+    trained 4 epochs on top of ``tiny_checkpoint``'s coarse model."""
+    from mmengine.runner import Runner
+
+    from .utils import tiny_refined_config
+    work = tmp_path_factory.mktemp('tiny_refined_run')
+    cfg = tiny_refined_config(
+        synthetic_root, str(work / 'run'), tiny_checkpoint[1], max_epochs=4)
+    cfg.train_cfg.val_interval = 4
+    config = str(work / 'tiny_refined.py')
+    cfg.dump(config)
+    Runner.from_cfg(cfg).train()
+    return config, str(work / 'run' / 'epoch_4.pth')

@@ -43,3 +43,28 @@ def tiny_config(data_root: str, work_dir: str, max_epochs: int = 2):
     cfg.work_dir = work_dir
     cfg.randomness = dict(seed=0)
     return cfg
+
+
+def tiny_refined_config(data_root: str,
+                        work_dir: str,
+                        coarse_checkpoint: str,
+                        max_epochs: int = 2):
+    """The demo's refined config shrunk as :func:`tiny_config` shrinks the
+    demo's: 64 x 64 coarse input, 16 x 16 patches, no workers."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'hyatt_synthetic_demo_refined.py'))
+    tiny = tiny_config(data_root, work_dir, max_epochs)
+    cfg.model.head.decoder = tiny.model.head.decoder
+    cfg.model.coarse_checkpoint = coarse_checkpoint
+    cfg.model.refiner.update(patch_size=16, channels=(8, 16))
+    cfg.refine_pipeline[3].input_size = (64, 64)
+    for split in ('train', 'val', 'test'):
+        loader = cfg[f'{split}_dataloader']
+        loader.update(batch_size=4, num_workers=0, persistent_workers=False)
+        loader.dataset.data_root = data_root
+        loader.dataset.pipeline = cfg.refine_pipeline
+    for key in ('train_cfg', 'param_scheduler', 'work_dir', 'randomness'):
+        cfg[key] = tiny[key]
+    cfg.default_hooks = tiny.default_hooks
+    return cfg

@@ -109,6 +109,9 @@ def finetune_config(cfg: Config, checkpoint: str, ann_file: str, work_dir: str,
     ft = copy.deepcopy(cfg)
     ft.work_dir = work_dir
     ft.load_from = checkpoint
+    if 'coarse_checkpoint' in ft.model:
+        # a refined model: its frozen coarse stage comes from the same file
+        ft.model.coarse_checkpoint = checkpoint
     ft.resume = False
     ft.train_dataloader.dataset.ann_file = osp.abspath(ann_file)
     ft.train_dataloader.sampler = dict(type='InfiniteSampler', shuffle=True)

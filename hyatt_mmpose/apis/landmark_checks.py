@@ -6,6 +6,10 @@ OUTSIDE_IMAGE = 'outside_image'
 NO_PEAK = 'no_peak'
 # added by LandmarkPredictor: the conformal radius exceeds the user's limit
 LARGE_RADIUS = 'large_radius'
+# added by LandmarkPredictor for a refined model: the refinement found no
+# peak in the patch around the coarse estimate, which is kept (and likely
+# far off: the patch reaches several coarse pixels)
+NOT_REFINED = 'not_refined'
 
 
 def landmark_flags(landmarks_px: np.ndarray, scores: np.ndarray,

@@ -10,14 +10,15 @@ from mmengine.structures import PixelData
 from mmpose.apis import init_model
 
 from ..adaptation import SiteOffsets, SiteOffsetsError
-from ..calibration import CalibrationError, LandmarkCalibration, spread_mm
+from ..calibration import (CalibrationError, LandmarkCalibration,
+                           heatmap_region, spread_mm)
 from ..datasets import parse_pixel_spacing
 from ..datasets.framing import whole_image_bbox
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
 from ..utils import file_sha256, load_checkpoint_strict
 from ..utils.config_digest import prediction_config_sha256
-from .landmark_checks import LARGE_RADIUS, landmark_flags
-from .onnx_export import CHECKPOINT_SHA256
+from .landmark_checks import LARGE_RADIUS, NOT_REFINED, landmark_flags
+from .onnx_export import CHECKPOINT_SHA256, refiner_session
 
 ImageInput = Union[str, np.ndarray, RadiographImage]
 
@@ -79,11 +80,12 @@ class LandmarkPredictor:
         # before init_model, which edits the config it is given
         self.config_sha256 = prediction_config_sha256(cfg)
         self.model = init_model(cfg, None, device)
-        self.session = None
+        self.session = self.refiner_session = None
         if backend == 'onnxruntime':
             import onnxruntime as ort
             self.session = ort.InferenceSession(
                 checkpoint, providers=['CPUExecutionProvider'])
+            self.refiner_session = refiner_session(self.session)
             ckpt = {}
         else:
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
@@ -258,6 +260,11 @@ class LandmarkPredictor:
         levels = self.session.run(None, {'inputs': inputs.cpu().numpy()})
         return [torch.from_numpy(h) for h in levels]
 
+    def _run_refiner(self, patches: torch.Tensor) -> torch.Tensor:
+        out, = self.refiner_session.run(None,
+                                        {'patches': patches.cpu().numpy()})
+        return torch.from_numpy(out)
+
     @torch.no_grad()
     def _predict_batch(self, images, spacings) -> List[dict]:
         radiographs = [self._as_radiograph(image) for image in images]
@@ -288,6 +295,8 @@ class LandmarkPredictor:
             ] if self.with_spread else None
             samples = self.model.add_pred_to_datasample(
                 preds, fields, batch['data_samples'])
+            if self.refiner_session is not None:
+                samples = self.model.refine_samples(samples, self._run_refiner)
         results = []
         for image, radiograph, spacing, sample in zip(images, radiographs,
                                                       spacings, samples):
@@ -313,6 +322,11 @@ class LandmarkPredictor:
                 warnings += [outside] if outside else []
             scores = np.asarray(sample.pred_instances.keypoint_scores)[0]
             flags = landmark_flags(px, scores, radiograph.image.shape[:2])
+            refined = sample.pred_instances.get('refined')
+            if refined is not None:
+                for flag, ok in zip(flags, np.asarray(refined)[0]):
+                    if not ok:
+                        flag.append(NOT_REFINED)
             extra = self._uncertainty(sample, spacing, flags)
             results.append(
                 dict(
@@ -338,7 +352,7 @@ class LandmarkPredictor:
         if spacing is not None:
             spread = spread_mm(
                 sample.pred_fields.heatmaps.cpu().numpy(),
-                sample.metainfo['input_scale'], spacing,
+                heatmap_region(sample.metainfo), spacing,
                 self.calibration.peak_fraction if self.calibration else 0.25)
         if self.calibration is None:
             return dict(spread_mm=spread)

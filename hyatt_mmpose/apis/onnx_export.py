@@ -8,7 +8,15 @@ and the largest absolute difference printed. Use the file with
 ``tools/predict.py CONFIG model.onnx IMAGES --backend onnxruntime``, which
 frames each image as PyTorch does (the whole image) and decodes the heatmaps
 with the head's own ``decode``: the graph holds no decoding of its own.
+
+A refined model (:class:`.RefinedTopdownPoseEstimator`) exports both
+stages into the one file: the coarse network as its graph, and the
+refinement network (standardised patches in, one heatmap per landmark out)
+as a second graph in the file's metadata (``refiner_onnx``), each checked
+against PyTorch; the predictor crops the patches between the two as
+PyTorch does.
 """
+import base64
 import warnings
 from typing import Dict, List, Optional, Tuple
 
@@ -63,6 +71,10 @@ def onnx_output_names(estimator: nn.Module) -> List[str]:
 # that calibrations and site offsets made for it are accepted, and others not
 CHECKPOINT_SHA256 = 'checkpoint_sha256'
 
+# the ONNX metadata key holding a refinement stage's own graph (patches in,
+# heatmaps out), base64-encoded: one file holds both stages of a refined model
+REFINER_ONNX = 'refiner_onnx'
+
 # the lowest ONNX opset export_onnx writes: the lowest that PyTorch's
 # torch.export-based exporter implements (it would convert the graph down
 # afterwards, which failed for HYATT-Net's)
@@ -92,19 +104,46 @@ def export_onnx(estimator: nn.Module,
     Returns:
         float: the largest absolute difference between PyTorch's and
         onnxruntime's heatmaps on a random batch of 3 (another size than
-        the example the graph was captured with, so the batch is dynamic).
+        the example the graph was captured with, so the batch is dynamic);
+        of a refined model, over both stages.
 
     Raises:
         ValueError: If ``opset`` is below ``MIN_OPSET``.
     """
-    import onnxruntime as ort
     if opset < MIN_OPSET:
         raise ValueError(
             f'ONNX opset {opset}: PyTorch\'s exporter writes opset '
             f'{MIN_OPSET} or later; ask for {MIN_OPSET} or later')
-    network = HeatmapNetwork(estimator).eval()
     w, h = input_size
-    names = onnx_output_names(estimator)
+    proto, diff = _export_checked(
+        HeatmapNetwork(estimator).eval(), (3, h, w), 'inputs',
+        onnx_output_names(estimator), opset)
+    metadata = dict(metadata or {})
+    refiner = getattr(estimator, 'refiner', None)
+    if refiner is not None:
+        size = refiner.patch_size
+        refiner_proto, refiner_diff = _export_checked(refiner.eval(),
+                                                      (1, size, size),
+                                                      'patches', ['heatmaps'],
+                                                      opset)
+        metadata[REFINER_ONNX] = base64.b64encode(
+            refiner_proto.SerializeToString()).decode('ascii')
+        diff = max(diff, refiner_diff)
+    for key, value in metadata.items():
+        proto.metadata_props.add(key=key, value=value)
+    with atomic_write(path, 'wb') as f:
+        f.write(proto.SerializeToString())
+    return diff
+
+
+def _export_checked(network: nn.Module, shape: Tuple[int,
+                                                     ...], input_name: str,
+                    output_names: List[str], opset: int) -> tuple:
+    """One network's graph with a dynamic batch, and the largest absolute
+    difference of onnxruntime's outputs from PyTorch's on a random batch of
+    3 (another size than the example of 2 the graph was captured with, so
+    the batch is dynamic)."""
+    import onnxruntime as ort
     with warnings.catch_warnings():
         # torch 2.12's torch.export copies its own deprecated LeafSpec
         # objects: nothing a caller can act on
@@ -114,9 +153,9 @@ def export_onnx(estimator: nn.Module,
         # an example batch of 2: torch.export would take a size of 1 for a
         # constant
         program = torch.onnx.export(
-            network, (torch.randn(2, 3, h, w), ),
-            input_names=['inputs'],
-            output_names=names,
+            network, (torch.randn(2, *shape), ),
+            input_names=[input_name],
+            output_names=output_names,
             dynamic_shapes=({
                 0: torch.export.Dim('batch')
             }, ),
@@ -124,19 +163,31 @@ def export_onnx(estimator: nn.Module,
             dynamo=True,
             verbose=False)
     proto = program.model_proto
-    for key, value in (metadata or {}).items():
-        proto.metadata_props.add(key=key, value=value)
-    serialized = proto.SerializeToString()
-    x = torch.randn(3, 3, h, w)
+    x = torch.randn(3, *shape)
     session = ort.InferenceSession(
-        serialized, providers=['CPUExecutionProvider'])
-    got = session.run(None, {'inputs': x.numpy()})
+        proto.SerializeToString(), providers=['CPUExecutionProvider'])
+    got = session.run(None, {input_name: x.numpy()})
     with torch.no_grad():
         want = network(x)
+    want = tuple(want) if isinstance(want, (list, tuple)) else (want, )
     diff = max(float(np.abs(g - t.numpy()).max()) for g, t in zip(got, want))
-    with atomic_write(path, 'wb') as f:
-        f.write(serialized)
-    return diff
+    return proto, diff
+
+
+def refiner_session(session):
+    """The refinement stage's onnxruntime session of an exported refined
+    model (its graph is in the file's metadata, see :func:`export_onnx`),
+    None for a model without one.
+
+    Args:
+        session (onnxruntime.InferenceSession): The file's session.
+    """
+    import onnxruntime as ort
+    encoded = session.get_modelmeta().custom_metadata_map.get(REFINER_ONNX)
+    if encoded is None:
+        return None
+    return ort.InferenceSession(
+        base64.b64decode(encoded), providers=['CPUExecutionProvider'])
 
 
 def export_checkpoint(config: str,

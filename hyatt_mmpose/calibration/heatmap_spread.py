@@ -1,6 +1,6 @@
 """How widely a heatmap spreads around its peak: the per-prediction scale
 of the adaptive conformal score."""
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -79,3 +79,20 @@ def spread_mm(heatmaps: np.ndarray,
     axes = heatmap_spread(heatmaps, peak_fraction) * per_pixel * \
         np.asarray(pixel_spacing, np.float64)
     return np.sqrt((axes**2).mean(axis=1))
+
+
+def heatmap_region(metainfo: Mapping) -> np.ndarray:
+    """The image region ``(w, h)``, in image pixels, that a sample's
+    ``pred_fields.heatmaps`` span: a refinement stage's patch
+    (``heatmap_region``, :class:`.RefinedTopdownPoseEstimator`), else the
+    framed region the network saw (``input_scale``).
+
+    Args:
+        metainfo (Mapping): A data sample's metainfo (or its dict).
+
+    Returns:
+        np.ndarray: ``(2, )`` width and height in image pixels.
+    """
+    region = metainfo.get('heatmap_region')
+    return np.asarray(metainfo['input_scale'] if region is None else region,
+                      np.float64)

@@ -7,7 +7,8 @@ from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
 from hyatt_mmpose.analysis.cephalometry import measure
-from hyatt_mmpose.calibration import LandmarkCalibration, spread_mm
+from hyatt_mmpose.calibration import (LandmarkCalibration, heatmap_region,
+                                      spread_mm)
 from hyatt_mmpose.datasets.image_identity import image_sha256
 from ..functional import landmark_errors, measurement_coverage, radius_coverage
 from .per_split import compute_per_split
@@ -71,7 +72,7 @@ class ConformalCoverageMetric(BaseMetric):
                     visible=np.asarray(gt['keypoints_visible'])[0] > 0,
                     spacing=np.asarray(spacing, dtype=np.float64),
                     spread=spread_mm(heatmaps.cpu().numpy(),
-                                     sample['input_scale'], spacing,
+                                     heatmap_region(sample), spacing,
                                      self.calibration.peak_fraction),
                     split=sample.get('split'),
                     calibration_image=osp.isfile(sample.get('img_path') or '')

@@ -1,10 +1,12 @@
 """A top-down estimator whose landmarks are refined at full resolution."""
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from mmengine.runner import load_state_dict
 from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.structures import PixelData
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
 
@@ -31,7 +33,11 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
     refinement refused the patch and the coarse position was kept) and,
     with ``test_cfg['output_heatmaps']``, the refinement's own heatmaps
     ``(K, P, P)`` in ``pred_fields.heatmaps`` with the image region they
-    span in metainfo ``heatmap_region`` ``(w, h)``, image pixels.
+    span in metainfo ``heatmap_region`` ``(w, h)``, image pixels (so
+    conformal radii take the refinement's spread); a landmark whose
+    refinement was refused gets the coarse model's heatmap read on its
+    patch's grid instead (:func:`coarse_on_patches`), as its position is
+    the coarse one.
 
     Args:
         refiner (dict): The :class:`.PatchRefinementHead` config.
@@ -70,7 +76,8 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
         ]
 
     def init_weights(self):
-        """Loads the coarse model (its backbone, neck and head keys)."""
+        """Loads the coarse model (its backbone, neck and head keys; of a
+        coarse checkpoint, or of a refined one, as site adaptation gives)."""
         super().init_weights()
         if self.coarse_checkpoint is None:
             raise ValueError(
@@ -89,7 +96,7 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
             k for k in self.state_dict()
             if not k.startswith('refiner.') and k not in coarse
         ]
-        if missing or any(k.startswith('refiner.') for k in state):
+        if missing:
             raise ValueError(
                 f'{self.coarse_checkpoint}: not a checkpoint of this '
                 f'config\'s coarse model (missing {missing[:3]}); train the '
@@ -119,17 +126,70 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
 
     def predict(self, inputs: torch.Tensor, data_samples):
         """Coarse prediction, then each landmark refined (see the class)."""
-        samples = super().predict(inputs, data_samples)
+        return self.refine_samples(super().predict(inputs, data_samples))
+
+    def refine_samples(self, samples, run: Optional[Callable] = None):
+        """Refines the coarse predictions of data samples in place.
+
+        Args:
+            samples (list[PoseDataSample]): Samples with coarse
+                ``pred_instances`` in image pixels and ``full_image`` in
+                their metainfo (removed here).
+            run (Callable, optional): The refinement network's runner (see
+                :meth:`.PatchRefinementHead.refine`).
+
+        Returns:
+            list[PoseDataSample]: ``samples``.
+        """
         with_heatmaps = self.test_cfg.get('output_heatmaps', False)
         for sample in samples:
             image = sample.pop('full_image')
             coarse = np.asarray(sample.pred_instances.keypoints)[0]
-            out = self.refiner.refine(image, coarse, self._patch_pixel(sample))
-            keypoints = sample.pred_instances.keypoints.copy()
+            out = self.refiner.refine(image, coarse, self._patch_pixel(sample),
+                                      run)
+            keypoints = np.array(sample.pred_instances.keypoints, copy=True)
             keypoints[0] = out['keypoints']
             sample.pred_instances.keypoints = keypoints
             sample.pred_instances.refined = out['refined'][None]
             if with_heatmaps:
-                sample.pred_fields.heatmaps = torch.from_numpy(out['heatmaps'])
+                heatmaps = torch.from_numpy(out['heatmaps'])
+                kept = ~out['refined']
+                if kept.any():
+                    heatmaps[kept] = coarse_on_patches(
+                        sample.pred_fields.heatmaps[kept], out['grid'][kept],
+                        sample.metainfo)
+                sample.pred_fields = PixelData(heatmaps=heatmaps)
                 sample.set_metainfo(dict(heatmap_region=out['region']))
         return samples
+
+
+def coarse_on_patches(heatmaps: torch.Tensor, grid: np.ndarray,
+                      metainfo: dict) -> torch.Tensor:
+    """The coarse model's heatmaps read at the patch pixels (bilinear), so
+    that a landmark whose refinement was refused keeps the coarse model's
+    spread, measured on the same patch grid as the refined ones'.
+
+    Args:
+        heatmaps (Tensor): ``(M, h, w)`` coarse heatmaps of the framed
+            region (``input_center``, ``input_scale`` in ``metainfo``).
+        grid (np.ndarray): ``(M, P, P, 2)`` image points of the patch
+            pixels.
+        metainfo (dict): The sample's metainfo.
+
+    Returns:
+        Tensor: ``(M, P, P)``.
+    """
+    _, h, w = heatmaps.shape
+    center = np.asarray(metainfo['input_center'], np.float64)
+    scale = np.asarray(metainfo['input_scale'], np.float64)
+    # image to heatmap pixels as mmpose maps heatmap peaks to the image
+    # (no half-pixel shift), then to grid_sample's [-1, 1] (corner centres)
+    where = (grid - center + scale / 2) / scale * [w, h]
+    where = where / [max(w - 1, 1), max(h - 1, 1)] * 2 - 1
+    sampled = F.grid_sample(
+        heatmaps[:, None].float(),
+        torch.from_numpy(where).float(),
+        mode='bilinear',
+        padding_mode='zeros',
+        align_corners=True)
+    return sampled[:, 0]
