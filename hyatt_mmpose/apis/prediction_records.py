@@ -39,7 +39,7 @@ from ..analysis import classify, landmark_indices, measure
 from ..calibration import measurement_sets
 from ..utils import atomic_write, write_spreadsheet_csv
 from ..visualization import add_legend, draw_landmarks, draw_planes
-from .landmark_checks import LARGE_RADIUS
+from .landmark_checks import LARGE_RADIUS, NOT_REFINED
 
 #: The version of the record's layout, its ``format``: raised when a field
 #: changes meaning or goes, so that a reader refuses what it would misread.
@@ -80,8 +80,12 @@ def cephalometry(
     if result['pixel_spacing'] is None:
         return None
     flags = result.get('flags') or [[]] * len(result['names'])
-    # a large radius is no reason to withhold the value: its interval says
-    untrusted = [n for n, i in used.items() if set(flags[i]) - {LARGE_RADIUS}]
+    # a large radius is no reason to withhold the value: its interval says;
+    # nor a refused refinement: the coarse position is a coarse model's
+    untrusted = [
+        n for n, i in used.items()
+        if set(flags[i]) - {LARGE_RADIUS, NOT_REFINED}
+    ]
     if untrusted:
         return ('not computed: landmarks not to be trusted: ' +
                 ', '.join(untrusted))

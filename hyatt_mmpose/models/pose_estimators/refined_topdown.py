@@ -36,7 +36,7 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
     span in metainfo ``heatmap_region`` ``(w, h)``, image pixels (so
     conformal radii take the refinement's spread); a landmark whose
     refinement was refused gets the coarse model's heatmap read on its
-    patch's grid instead (:func:`coarse_on_patches`), as its position is
+    patch's grid instead (``coarse_on_patches``), as its position is
     the coarse one.
 
     Args:
@@ -132,14 +132,14 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
         """Refines the coarse predictions of data samples in place.
 
         Args:
-            samples (list[PoseDataSample]): Samples with coarse
+            samples (list): mmpose ``PoseDataSample`` s with coarse
                 ``pred_instances`` in image pixels and ``full_image`` in
                 their metainfo (removed here).
             run (Callable, optional): The refinement network's runner (see
                 :meth:`.PatchRefinementHead.refine`).
 
         Returns:
-            list[PoseDataSample]: ``samples``.
+            list: ``samples``.
         """
         with_heatmaps = self.test_cfg.get('output_heatmaps', False)
         for sample in samples:
