@@ -1,13 +1,13 @@
-# configs/hyatt_cephalometric_cpu-256x320_mild-aug.py (the CPU preset whose
-# augmentation won on validation, docs/results.md) followed by a
-# full-resolution refinement stage (PatchRefinementHead): each landmark found
-# again in a 64 x 64 patch at 0.24 mm a pixel around the coarse estimate.
+# configs/hyatt_cephalometric_cpu-256x320.py (the CPU preset: the released
+# augmentation, flip test) followed by a full-resolution refinement stage
+# (PatchRefinementHead): each landmark found again in a 64 x 64 patch at
+# 0.24 mm a pixel around the coarse estimate.
 # Two steps, one checkpoint (docs/user_guides/refinement.md): train the
 # coarse config, then this one with
 #   --cfg-options model.coarse_checkpoint=COARSE_CHECKPOINT
 # which trains the refinement only (the coarse weights frozen) and writes
 # checkpoints that hold both stages.
-_base_ = ['./hyatt_cephalometric_cpu-256x320_mild-aug.py']
+_base_ = ['./hyatt_cephalometric_cpu-256x320.py']
 
 # runtime: patches are cheap; the epochs are the images' loading
 max_epochs = 30
@@ -33,7 +33,7 @@ param_scheduler = [
 auto_scale_lr = dict(base_batch_size=4)
 custom_hooks = [dict(type='SyncBuffersHook'), dict(type='SeenImagesHook')]
 
-# model settings: the coarse model as the mild-augmentation preset, frozen
+# model settings: the coarse model as the CPU preset, frozen
 model = dict(
     type='RefinedTopdownPoseEstimator',
     coarse_checkpoint=None,

@@ -70,7 +70,8 @@ def summarise(
     cfg: Config,
     input_size: Optional[Tuple[int,
                                int]] = None) -> List[Tuple[str, int, int]]:
-    """Parameters and FLOPs of backbone, neck, head and the whole model.
+    """Parameters and FLOPs of backbone, neck, head, a refinement stage
+    (its patches: one per landmark) and the whole model.
 
     Each part is traced on its own inputs: a whole-model trace leaves the
     last operation of a forward (the heads' final up-sampling) outside every
@@ -104,5 +105,14 @@ def summarise(
             rows.append((part, params, count_flops(module, inputs)))
             inputs = (module(*inputs), )
         total = count_flops(TensorForward(model), (x, ))
+        refiner = getattr(model, 'refiner', None)
+        if refiner is not None:
+            # a refinement stage: one patch per landmark of the image
+            size = refiner.patch_size
+            patches = torch.randn(refiner.num_keypoints, 1, size, size)
+            flops = count_flops(refiner, (patches, ))
+            rows.append(('refiner',
+                         sum(p.numel() for p in refiner.parameters()), flops))
+            total += flops
     rows.append(('total', sum(p.numel() for p in model.parameters()), total))
     return rows

@@ -32,3 +32,20 @@ def test_summary_rows_of_the_demo_config():
     assert parts['total'][1] == pytest.approx(
         sum(parts[p][1] for p in ('backbone', 'neck', 'head')))
     assert all(flops > 0 for _, flops in parts.values())
+
+
+def test_summary_counts_the_refinement_on_one_patch_per_landmark():
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'hyatt_synthetic_demo_refined.py'))
+    parts = {part: (p, f) for part, p, f in summarise(cfg, (64, 64))}
+    assert list(parts) == ['backbone', 'neck', 'head', 'refiner', 'total']
+    refiner = cfg.model.refiner
+    # the U-Net's stem: two 3x3 convolutions at the patch's full size (the
+    # rest is at lower resolution or narrower), for each landmark's patch
+    c, size = refiner.channels[0], refiner.patch_size
+    stem = refiner.num_keypoints * size**2 * 9 * (1 * c + c * c)
+    assert parts['refiner'][1] > stem
+    assert parts['total'][1] == pytest.approx(
+        sum(parts[p][1] for p in ('backbone', 'neck', 'head', 'refiner')))
+    assert parts['total'][0] == pytest.approx(
+        sum(parts[p][0] for p in ('backbone', 'neck', 'head', 'refiner')))
