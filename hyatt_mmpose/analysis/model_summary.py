@@ -111,8 +111,8 @@ def summarise(
             size = refiner.patch_size
             patches = torch.randn(refiner.num_keypoints, 1, size, size)
             flops = count_flops(refiner, (patches, ))
-            rows.append(('refiner',
-                         sum(p.numel() for p in refiner.parameters()), flops))
+            rows.append(('refiner', sum(p.numel()
+                                        for p in refiner.parameters()), flops))
             total += flops
     rows.append(('total', sum(p.numel() for p in model.parameters()), total))
     return rows
