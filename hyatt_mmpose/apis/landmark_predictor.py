@@ -86,6 +86,16 @@ class LandmarkPredictor:
             self.session = ort.InferenceSession(
                 checkpoint, providers=['CPUExecutionProvider'])
             self.refiner_session = refiner_session(self.session)
+            refined = hasattr(self.model, 'refiner')
+            if refined != (self.refiner_session is not None):
+                raise ValueError(
+                    f'{checkpoint}: ' +
+                    ('an ONNX file without the refinement stage, for a '
+                     'refined config' if refined else
+                     'an ONNX file of a refined model, for a config without '
+                     'refinement') + f' ({config if isinstance(config, str) '
+                    f'else cfg.filename}); export the checkpoint of this '
+                    'config with tools/deployment/export_onnx.py')
             ckpt = {}
         else:
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
@@ -198,9 +208,11 @@ class LandmarkPredictor:
         Returns:
             list[dict]: per image, ``landmarks_px`` ``(K, 2)`` in original
             pixels, ``landmarks_mm`` (or None without spacing), ``scores``
-            ``(K,)`` (the heatmap peaks), ``flags`` (per landmark, why not to
-            trust it: ``'outside_image'``, ``'no_peak'``; see
-            :func:`landmark_flags`), ``names``, ``pixel_spacing``,
+            ``(K,)`` (the heatmap peaks; of the coarse stage for a refined
+            model), ``flags`` (per landmark, why not to trust it:
+            ``'outside_image'``, ``'no_peak'``, see :func:`landmark_flags`;
+            ``'not_refined'`` where a refined model kept the coarse
+            position), ``names``, ``pixel_spacing``,
             ``spacing_source`` (``'given'``, the DICOM tags it was read from,
             or None), ``warnings`` (about the file's spacing tags) and
             ``image_path`` (None for arrays), ``model`` (a copy of

@@ -139,10 +139,22 @@ def export_onnx(estimator: nn.Module,
 def _export_checked(network: nn.Module, shape: Tuple[int,
                                                      ...], input_name: str,
                     output_names: List[str], opset: int) -> tuple:
-    """One network's graph with a dynamic batch, and the largest absolute
-    difference of onnxruntime's outputs from PyTorch's on a random batch of
-    3 (another size than the example of 2 the graph was captured with, so
-    the batch is dynamic)."""
+    """One network's graph with a dynamic batch, checked in onnxruntime.
+
+    Args:
+        network (nn.Module): Takes one tensor ``(N, *shape)``; returns a
+            tensor or a tuple of them.
+        shape (tuple[int, ...]): One input's shape, less the batch.
+        input_name (str): The graph input's name.
+        output_names (list[str]): The graph outputs' names.
+        opset (int): ONNX opset.
+
+    Returns:
+        tuple: The ``onnx.ModelProto``, and the largest absolute difference
+        of onnxruntime's outputs from PyTorch's on a random batch of 3
+        (another size than the example of 2 the graph was captured with, so
+        the batch is dynamic).
+    """
     import onnxruntime as ort
     with warnings.catch_warnings():
         # torch 2.12's torch.export copies its own deprecated LeafSpec
@@ -181,6 +193,11 @@ def refiner_session(session):
 
     Args:
         session (onnxruntime.InferenceSession): The file's session.
+
+    Returns:
+        onnxruntime.InferenceSession: The refinement's session (input
+        ``patches`` ``(M, 1, P, P)``, output ``heatmaps`` ``(M, K, P, P)``
+        logits), or None.
     """
     import onnxruntime as ort
     encoded = session.get_modelmeta().custom_metadata_map.get(REFINER_ONNX)

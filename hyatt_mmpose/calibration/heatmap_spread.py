@@ -53,21 +53,23 @@ def heatmap_spread(heatmaps: np.ndarray,
 
 
 def spread_mm(heatmaps: np.ndarray,
-              input_scale: Sequence[float],
+              region: Sequence[float],
               pixel_spacing: Sequence[float],
               peak_fraction: float = 0.25) -> np.ndarray:
     """The heatmap spread of each landmark as one length in mm.
 
-    Heatmap pixels become image pixels by the framing (``input_scale``, the
-    image region the network saw, over the heatmap size along each axis),
-    then mm by the pixel spacing; the two axes combine as
-    ``sqrt((s_x**2 + s_y**2) / 2)``, the spread of an isotropic
-    distribution with the same mean squared distance.
+    Heatmap pixels become image pixels by the region the heatmaps span
+    (``region`` over the heatmap size along each axis), then mm by the
+    pixel spacing; the two axes combine as ``sqrt((s_x**2 + s_y**2) / 2)``,
+    the spread of an isotropic distribution with the same mean squared
+    distance.
 
     Args:
         heatmaps (np.ndarray): ``(K, H, W)`` heatmaps (one image).
-        input_scale (Sequence[float]): ``(w, h)`` of the framed region in
-            image pixels (``TopdownAffine``'s ``input_scale``).
+        region (Sequence[float]): ``(w, h)`` in image pixels of what the
+            heatmaps span: the framed region the network saw
+            (``TopdownAffine``'s ``input_scale``), or a refinement stage's
+            patch (see :func:`heatmap_region`).
         pixel_spacing (Sequence[float]): ``[x, y]`` mm per pixel.
         peak_fraction (float): See :func:`heatmap_spread`.
 
@@ -75,7 +77,7 @@ def spread_mm(heatmaps: np.ndarray,
         np.ndarray: ``(K,)`` spreads in mm.
     """
     k_h_w = np.asarray(heatmaps).shape
-    per_pixel = np.asarray(input_scale, np.float64) / [k_h_w[2], k_h_w[1]]
+    per_pixel = np.asarray(region, np.float64) / [k_h_w[2], k_h_w[1]]
     axes = heatmap_spread(heatmaps, peak_fraction) * per_pixel * \
         np.asarray(pixel_spacing, np.float64)
     return np.sqrt((axes**2).mean(axis=1))

@@ -7,8 +7,11 @@ import json
 from mmengine.config import Config
 
 # settings of the model config that do not change where landmarks are
-# predicted: how weights were initialised, whether heatmaps are kept
-IGNORED_KEYS = ('init_cfg', 'pretrained', 'output_heatmaps')
+# predicted: how weights were initialised (a refined model's coarse
+# checkpoint too: its checkpoint holds both stages), whether heatmaps are
+# kept
+IGNORED_KEYS = ('init_cfg', 'pretrained', 'output_heatmaps',
+                'coarse_checkpoint')
 
 
 def _relevant(value):

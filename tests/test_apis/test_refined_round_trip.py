@@ -49,7 +49,7 @@ def test_predictor_refines_and_flags_what_it_keeps(tiny_refined_checkpoint,
 
 @pytest.mark.slow
 def test_onnx_holds_both_stages_and_predicts_as_pytorch(
-        tiny_refined_checkpoint, synthetic_root, tmp_path):
+        tiny_refined_checkpoint, tiny_checkpoint, synthetic_root, tmp_path):
     config, checkpoint = tiny_refined_checkpoint
     out = str(tmp_path / 'refined.onnx')
     diff = export_checkpoint(config, checkpoint, out)
@@ -66,6 +66,9 @@ def test_onnx_holds_both_stages_and_predicts_as_pytorch(
         assert t['flags'] == o['flags']
         np.testing.assert_allclose(
             t['landmarks_px'], o['landmarks_px'], atol=3e-2)
+    # a refined file with the coarse config is refused, not half-used
+    with pytest.raises(ValueError, match='ONNX file of a refined model'):
+        LandmarkPredictor(tiny_checkpoint[0], out, backend='onnxruntime')
 
 
 @pytest.mark.slow

@@ -301,6 +301,10 @@ class PatchRefinementHead(BaseModule):
             coarse (np.ndarray): ``(K, 2)`` coarse estimates, image pixels.
             centers (np.ndarray): ``(K, 2)`` patch centres, resized pixels.
             scale (np.ndarray): Image pixels per resized pixel ``(x, y)``.
+
+        Returns:
+            dict: ``keypoints``, ``refined``, ``scores``, ``heatmaps`` and
+            ``region``, as :meth:`refine` returns them.
         """
         heatmaps = np.ascontiguousarray(heatmaps, dtype=np.float32)
         peaks, peak_values = get_heatmap_maximum(heatmaps)

@@ -41,13 +41,22 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
 
     Args:
         refiner (dict): The :class:`.PatchRefinementHead` config.
+        backbone (dict): The coarse model's backbone config.
+        neck (dict, optional): Its neck config.
+        head (dict, optional): Its heatmap head config.
         coarse_checkpoint (str, optional): The coarse model's checkpoint,
             loaded before training (required then); a checkpoint of this
             model, as test and predict load, needs none.
-        Others: As mmpose's ``TopdownPoseEstimator``.
+        train_cfg (dict, optional): As mmpose's ``TopdownPoseEstimator``.
+        test_cfg (dict, optional): As mmpose's, for the coarse stage
+            (``flip_test``, ``output_heatmaps``).
+        data_preprocessor (dict, optional): As mmpose's.
+        init_cfg (dict, optional): As mmpose's.
+        metainfo (dict, optional): As mmpose's.
 
     Raises:
-        ValueError: At the start of training without ``coarse_checkpoint``.
+        ValueError: At the start of training without ``coarse_checkpoint``,
+            or with a checkpoint that is not of this coarse model.
     """
 
     def __init__(self,
@@ -68,8 +77,9 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
         for module in self.coarse_modules():
             module.requires_grad_(False)
 
-    def coarse_modules(self):
-        """The frozen coarse model's modules."""
+    def coarse_modules(self) -> list:
+        """The frozen coarse model's modules: backbone, neck (if any),
+        head."""
         return [
             m for m in (self.backbone, getattr(self, 'neck', None), self.head)
             if m is not None
@@ -92,16 +102,23 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
             for k, v in state.items()
             if not k.startswith(('refiner.', 'data_preprocessor.'))
         }
-        missing = [
-            k for k in self.state_dict()
-            if not k.startswith('refiner.') and k not in coarse
+        own = {
+            k: v
+            for k, v in self.state_dict().items()
+            if not k.startswith('refiner.')
+        }
+        wrong = [
+            k for k, v in own.items()
+            if k not in coarse or coarse[k].shape != v.shape
         ]
-        if missing:
+        if wrong:
             raise ValueError(
                 f'{self.coarse_checkpoint}: not a checkpoint of this '
-                f'config\'s coarse model (missing {missing[:3]}); train the '
-                'coarse config first and give its checkpoint')
-        load_state_dict(self, coarse, strict=False)
+                f'config\'s coarse model (missing or of another shape: '
+                f'{wrong[:3]}); train the coarse config first and give its '
+                'checkpoint')
+        # checked above; the refinement keeps its own initialisation
+        load_state_dict(self, {k: coarse[k] for k in own}, strict=False)
 
     def train(self, mode: bool = True):
         """Keeps the frozen coarse model in eval mode (its batch-norm
@@ -113,7 +130,18 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
 
     def loss(self, inputs: torch.Tensor, data_samples) -> dict:
         """The refinement's loss on patches around the ground truth (the
-        coarse model is not run: its weights are fixed)."""
+        coarse model is not run: its weights are fixed).
+
+        Args:
+            inputs (Tensor): ``(N, 3, H, W)`` the coarse inputs (unused by
+                the refinement, which cuts its patches from the full
+                image).
+            data_samples (list): mmpose ``PoseDataSample`` s with
+                ``full_image`` in their metainfo and ``gt_instances``.
+
+        Returns:
+            dict: ``loss_refine``.
+        """
         pixels = [self._patch_pixel(s) for s in data_samples]
         images = [s.metainfo['full_image'] for s in data_samples]
         keypoints = [s.gt_instances.keypoints[0] for s in data_samples]
@@ -121,11 +149,22 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
         return self.refiner.loss(images, keypoints, visible, pixels)
 
     def _patch_pixel(self, sample) -> np.ndarray:
+        """Image pixels per patch pixel ``(x, y)`` for a sample's
+        framing."""
         return self.refiner.patch_pixel(sample.metainfo['input_scale'],
                                         sample.metainfo['input_size'])
 
     def predict(self, inputs: torch.Tensor, data_samples):
-        """Coarse prediction, then each landmark refined (see the class)."""
+        """Coarse prediction, then each landmark refined (see the class).
+
+        Args:
+            inputs (Tensor): ``(N, 3, H, W)`` the coarse inputs.
+            data_samples (list): mmpose ``PoseDataSample`` s with
+                ``full_image`` in their metainfo.
+
+        Returns:
+            list: The samples with ``pred_instances`` in image pixels.
+        """
         return self.refine_samples(super().predict(inputs, data_samples))
 
     def refine_samples(self, samples, run: Optional[Callable] = None):
@@ -147,6 +186,11 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
             coarse = np.asarray(sample.pred_instances.keypoints)[0]
             out = self.refiner.refine(image, coarse, self._patch_pixel(sample),
                                       run)
+            # a landmark without a coarse peak keeps the no-peak marker
+            no_peak = ~(
+                np.asarray(sample.pred_instances.keypoint_scores)[0] > 0)
+            out['keypoints'][no_peak] = coarse[no_peak]
+            out['refined'] &= ~no_peak
             keypoints = np.array(sample.pred_instances.keypoints, copy=True)
             keypoints[0] = out['keypoints']
             sample.pred_instances.keypoints = keypoints
@@ -179,6 +223,7 @@ def coarse_on_patches(heatmaps: torch.Tensor, grid: np.ndarray,
     Returns:
         Tensor: ``(M, P, P)``.
     """
+    heatmaps = heatmaps.detach().cpu()
     _, h, w = heatmaps.shape
     center = np.asarray(metainfo['input_center'], np.float64)
     scale = np.asarray(metainfo['input_scale'], np.float64)

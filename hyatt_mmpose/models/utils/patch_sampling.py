@@ -4,8 +4,9 @@ patch and image pixels, for the refinement stage
 
 Coordinates are pixel centres, as mmpose's: pixel ``i`` spans
 ``[i - 0.5, i + 0.5]``. A patch of ``P x P`` pixels, ``pixel`` image pixels
-apart along each axis, centred on ``c`` and turned by ``angle`` (radians,
-counter-clockwise in the image's x-right, y-down axes as drawn) holds
+apart along each axis, centred on ``c`` and turned by ``angle`` (radians;
+with the image's y axis pointing down, a positive angle turns the patch
+clockwise as the image is drawn) holds
 patch pixel ``(u, v)`` at image point
 ``c + R(angle) @ ((u, v) - (P - 1) / 2) * pixel``.
 """

@@ -47,6 +47,18 @@ def test_training_needs_the_coarse_checkpoint(configs):
         model.init_weights()
 
 
+def test_a_checkpoint_of_other_shapes_is_refused(configs, tmp_path):
+    # the same keys (the same architecture), another number of landmarks
+    coarse, refined, _ = configs
+    coarse.model.head.out_channels = 7
+    torch.save(
+        dict(state_dict=MODELS.build(coarse.model).state_dict()),
+        tmp_path / 'seven.pth')
+    refined.model.coarse_checkpoint = str(tmp_path / 'seven.pth')
+    with pytest.raises(ValueError, match='of another shape'):
+        MODELS.build(refined.model).init_weights()
+
+
 def test_another_models_checkpoint_is_refused(configs, tmp_path):
     _, refined, _ = configs
     other = MODELS.build(
