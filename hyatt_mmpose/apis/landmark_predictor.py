@@ -88,14 +88,14 @@ class LandmarkPredictor:
             self.refiner_session = refiner_session(self.session)
             refined = hasattr(self.model, 'refiner')
             if refined != (self.refiner_session is not None):
+                what = ('an ONNX file without the refinement stage, for a '
+                        'refined config' if refined else
+                        'an ONNX file of a refined model, for a config '
+                        'without refinement')
                 raise ValueError(
-                    f'{checkpoint}: ' +
-                    ('an ONNX file without the refinement stage, for a '
-                     'refined config' if refined else
-                     'an ONNX file of a refined model, for a config without '
-                     'refinement') + f' ({config if isinstance(config, str) '
-                    f'else cfg.filename}); export the checkpoint of this '
-                    'config with tools/deployment/export_onnx.py')
+                    f'{checkpoint}: {what} ({cfg.filename}); export the '
+                    'checkpoint of this config with '
+                    'tools/deployment/export_onnx.py')
             ckpt = {}
         else:
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)
