@@ -49,7 +49,7 @@ model = dict(
         rotate_limit=15.,
         scale_limit=0.1,
         gamma_limit=0.3,
-        min_score=0.3))
+        min_score=0.1))
 
 # pipelines: the full-resolution grey image travels with each sample
 meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',

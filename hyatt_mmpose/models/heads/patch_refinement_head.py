@@ -90,7 +90,7 @@ class PatchRefinementHead(BaseModule):
                  rotate_limit: float = 15.,
                  scale_limit: float = 0.1,
                  gamma_limit: float = 0.3,
-                 min_score: float = 0.3,
+                 min_score: float = 0.1,
                  border: int = 2,
                  loss_weight: float = 1.,
                  init_cfg=None):
