@@ -55,7 +55,7 @@ REFINED_DIR=$WORK_DIR/refined
 if [ -f "$REFINED_DIR/.trained" ]; then
     echo "[demo] 3/5 $REFINED_DIR is trained already (remove it to train again)"
 else
-    echo "[demo] 3/5 training the refinement $REFINED_CONFIG on top of $best (about 2 minutes; log in $REFINED_DIR.log)"
+    echo "[demo] 3/5 training the refinement $REFINED_CONFIG on top of $best (a few minutes; log in $REFINED_DIR.log)"
     "$PY" tools/train.py "$REFINED_CONFIG" --work-dir "$REFINED_DIR" --resume \
         --cfg-options model.coarse_checkpoint="$best" \
         randomness.seed="$SEED" randomness.deterministic=False \
