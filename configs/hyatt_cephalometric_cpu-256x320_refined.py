@@ -46,10 +46,12 @@ model = dict(
         sigma=2.,
         offset_sigma=2.,
         negative_prob=0.1,
-        rotate_limit=15.,
-        scale_limit=0.1,
-        gamma_limit=0.3,
-        min_score=0.1))
+        # no patch augmentation and min_score 0.2: chosen on validation
+        # (docs/results.md, "Full-resolution refinement")
+        rotate_limit=0.,
+        scale_limit=0.,
+        gamma_limit=0.,
+        min_score=0.2))
 
 # pipelines: the full-resolution grey image travels with each sample
 meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',

@@ -114,3 +114,16 @@ def test_trained_refinement_undoes_a_known_offset_and_refuses_far_points():
                         and np.array_equal(out['keypoints'][0], far))
     assert max(errors) < 1.
     assert all(far_kept)
+
+
+def test_decode_keeps_the_peak_where_dark_would_jump_away():
+    # a ramp that ends in a plateau: DARK's Hessian is near zero at the
+    # peak, and its step goes 2.7 px off it; the decoded point stays within
+    # a pixel of the peak
+    head = _head(patch_size=32, min_score=0.)
+    x = np.arange(32)
+    heatmap = np.zeros((1, 32, 32), np.float32)
+    heatmap[0, 14:17, :] = np.where(x <= 16, np.exp((x - 16) * 0.5), 1.)
+    out = head.decode(heatmap, np.zeros((1, 2)), np.array([[15.5, 15.5]]),
+                      np.ones(2))
+    assert np.abs(out['keypoints'][0] - [16., 14.]).max() <= 1.
