@@ -318,10 +318,12 @@ class PatchRefinementHead(BaseModule):
                                     2 * round(3 * self.sigma) + 1)[0]
         # DARK's Taylor step holds near a Gaussian peak only: on a flat map
         # its near-singular Hessian sends the point anywhere (seen: 4000 px
-        # off on ISBI 2015), so a step beyond one pixel keeps the peak
+        # off on ISBI 2015), so a step beyond the target's 2 sigma keeps
+        # the peak (a tighter bound, 1 px, lost 0.03 mm on validation)
         sub = np.where(
-            np.all(np.abs(sub - peaks) <= 1, axis=1, keepdims=True), sub,
-            peaks)
+            np.all(
+                np.abs(sub - peaks) <= 2 * self.sigma, axis=1,
+                keepdims=True), sub, peaks)
         half = (self.patch_size - 1) / 2
         position = self.from_resized(centers + sub - half, scale)
         refined = inside & (scores >= self.min_score)
