@@ -322,8 +322,8 @@ class PatchRefinementHead(BaseModule):
         # the peak (a tighter bound, 1 px, lost 0.03 mm on validation)
         sub = np.where(
             np.all(
-                np.abs(sub - peaks) <= 2 * self.sigma, axis=1,
-                keepdims=True), sub, peaks)
+                np.abs(sub - peaks) <= 2 * self.sigma, axis=1, keepdims=True),
+            sub, peaks)
         half = (self.patch_size - 1) / 2
         position = self.from_resized(centers + sub - half, scale)
         refined = inside & (scores >= self.min_score)
