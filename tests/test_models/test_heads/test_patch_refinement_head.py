@@ -118,15 +118,15 @@ def test_trained_refinement_undoes_a_known_offset_and_refuses_far_points():
 
 def test_decode_keeps_the_peak_where_dark_would_jump_away(monkeypatch):
     # On ISBI 2015 a flat map's near-singular Hessian sent DARK's step
-    # 4000 px away; such a step (beyond the target's 2 sigma) keeps the
-    # integer peak, a step within it is kept
+    # 4000 px away; a step that leaves the patch keeps the integer peak, a
+    # long one within it is kept
     from hyatt_mmpose.models.heads import patch_refinement_head as module
     head = _head(patch_size=32, min_score=0., sigma=1.5)
     heatmap = np.zeros((2, 32, 32), np.float32)
     heatmap[:, 14, 16] = 1.
-    steps = np.array([[[-3900., 10.], [2.5, -2.]]])
+    steps = np.array([[[-3900., 10.], [9.5, -6.]]])
     monkeypatch.setattr(module, 'refine_keypoints_dark',
                         lambda keypoints, *args: keypoints + steps)
     out = head.decode(heatmap, np.zeros((2, 2)), np.full((2, 2), 15.5),
                       np.ones(2))
-    np.testing.assert_allclose(out['keypoints'], [[16., 14.], [18.5, 12.]])
+    np.testing.assert_allclose(out['keypoints'], [[16., 14.], [25.5, 8.]])
