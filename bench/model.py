@@ -127,7 +127,8 @@ def measure(path, variant, part, args):
     row = dict(input_size=list(input_size_of(cfg)))
     if part == 'time':
         row['params_m'] = sum(p.numel() for p in model.parameters()) / 1e6
-        row['gmac'] = flops(cfg, input_size_of(cfg)) / 1e9
+        row['gmac'], row['refiner_gmac'] = (
+            f / 1e9 for f in flops(cfg, input_size_of(cfg)))
         flip = cfg.model.get('test_cfg', {}).get('flip_test', False)
         row['forward_passes'] = 2 if flip else 1
     image = grey_image(*args.image_size)
@@ -143,10 +144,15 @@ def add_rates(rows):
     reference's row of the same variant (or its plain row)."""
     for r in rows:
         if 'train_ms_per_img' in r:
-            r['train_gmac_s'] = 3 * r['gmac'] / r['train_ms_per_img'] * 1e3
+            # a refined model's training step runs the refinement only
+            trained = r.get('refiner_gmac') or r['gmac']
+            r['train_gmac_s'] = 3 * trained / r['train_ms_per_img'] * 1e3
         if 'infer_ms' in r:
-            r['infer_gmac_s'] = (
-                r['gmac'] * r['forward_passes'] / r['infer_ms'] * 1e3)
+            # the flip test runs the coarse model twice, the refinement once
+            refiner = r.get('refiner_gmac', 0)
+            coarse = r['gmac'] - refiner
+            r['infer_gmac_s'] = ((coarse * r['forward_passes'] + refiner) /
+                                 r['infer_ms'] * 1e3)
     reference = {
         r['variant']: r
         for r in rows
@@ -244,8 +250,10 @@ def inference_cost(cfg, model, image, variant, part, args):
 
 
 def flops(cfg, input_size):
-    rows = summarise(cfg, input_size)
-    return dict((part, f) for part, _, f in rows)['total']
+    """The model's multiply-adds, and those of its refinement stage (0
+    without one)."""
+    rows = dict((part, f) for part, _, f in summarise(cfg, input_size))
+    return rows['total'], rows.get('refiner', 0)
 
 
 COLUMNS = (  # key, title, format, scale

@@ -70,3 +70,25 @@ def test_profile_runs_in_a_worker_and_passes_its_failure_on(tmp_path):
     missing = run_bench('model.py', '--profile', str(tmp_path / 'none.py'),
                         *args)
     assert missing.returncode != 0
+
+
+@pytest.mark.slow
+def test_a_refined_prediction_counts_the_refinement_once(tmp_path):
+    out = tmp_path / 'model.json'
+    # with the flip test, where counting the refinement twice would show
+    config = tmp_path / 'flipped.py'
+    base = osp.join(REPO_ROOT, 'configs/hyatt_synthetic_demo_refined.py')
+    config.write_text(f"_base_ = ['{base}']\n"
+                      'model = dict(test_cfg=dict(flip_test=True))\n')
+    done = run_bench('model.py', '--configs', str(config), '--input-size',
+                     '64', '64', '--image-size', '200', '240', '--repeats',
+                     '1', '--steps', 'infer', '--out', str(out))
+    assert done.returncode == 0, done.stderr
+    (row, ) = json.loads(out.read_text())['rows']
+    assert row['forward_passes'] == 2
+    assert 0 < row['refiner_gmac'] < row['gmac']
+    # the flip test doubles the coarse passes; the refinement runs once
+    passes = row['forward_passes']
+    coarse = row['gmac'] - row['refiner_gmac']
+    assert row['infer_gmac_s'] == pytest.approx(
+        (passes * coarse + row['refiner_gmac']) / (row['infer_ms'] / 1e3))
