@@ -7,8 +7,9 @@ NO_PEAK = 'no_peak'
 # added by LandmarkPredictor: the conformal radius exceeds the user's limit
 LARGE_RADIUS = 'large_radius'
 # added by LandmarkPredictor for a refined model: the refinement found no
-# peak in the patch around the coarse estimate, which is kept (and likely
-# far off: the patch reaches several coarse pixels)
+# clear peak in the patch around the coarse estimate, which is kept; on ISBI
+# 2015 such landmarks are further off than the coarse model's average
+# (docs/results.md): a landmark to check
 NOT_REFINED = 'not_refined'
 
 

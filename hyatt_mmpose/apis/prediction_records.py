@@ -81,7 +81,8 @@ def cephalometry(
         return None
     flags = result.get('flags') or [[]] * len(result['names'])
     # a large radius is no reason to withhold the value: its interval says;
-    # nor a refused refinement: the coarse position is a coarse model's
+    # nor a refused refinement: the value is then the coarse model's, which
+    # a model without refinement would give (the flag says to check it)
     untrusted = [
         n for n, i in used.items()
         if set(flags[i]) - {LARGE_RADIUS, NOT_REFINED}

@@ -63,6 +63,31 @@ def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
     assert cephalometry(result) is None
 
 
+def test_flags_that_withhold_the_measurements_and_those_that_do_not():
+    root = shared_data('isbi2015')
+    points = np.loadtxt(
+        f'{root}/AnnotationsByMD/400_senior/001.txt',
+        delimiter=',',
+        max_rows=19)
+    names = landmark_names('isbi2015')
+    flags = [[] for _ in names]
+    result = dict(
+        names=names,
+        landmarks_px=points,
+        scores=np.ones(19),
+        pixel_spacing=np.array([0.1, 0.1]),
+        flags=flags)
+    plain = cephalometry(result)['values']
+    # a refused refinement or a large radius: the values, as they are
+    flags[names.index('sella')] = ['not_refined']
+    flags[names.index('nasion')] = ['large_radius']
+    assert cephalometry(result)['values'] == plain
+    # a landmark off the image: no values, and which landmark says why
+    flags[names.index('sella')] = ['not_refined', 'outside_image']
+    said = cephalometry(result)
+    assert said.startswith('not computed') and 'sella' in said
+
+
 def test_a_landmark_that_is_not_a_number_is_null_and_drawn_nowhere(
         synthetic_root, tmp_path):
     """Kind 3: a position or score that is not a number (e.g. offsets

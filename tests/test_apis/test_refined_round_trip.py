@@ -1,10 +1,12 @@
 """One refined config and one checkpoint through every tool: test, predict
 (PyTorch and ONNX), calibrate and adapt, as any model goes."""
 import json
+import pickle
 
 import numpy as np
 import onnx
 import pytest
+import torch
 from mmengine.dataset import pseudo_collate
 
 from hyatt_mmpose.apis import LandmarkPredictor, adapt, testing
@@ -23,8 +25,23 @@ def _images(root, n=3):
 def test_test_tool_scores_the_refined_positions(tiny_refined_checkpoint,
                                                 tmp_path):
     config, checkpoint = tiny_refined_checkpoint
-    metrics = testing.test(config, checkpoint, work_dir=str(tmp_path))
-    assert metrics['MRE'] > 0 and 'SDR_2.0mm' in metrics
+    dump = str(tmp_path / 'dump.pkl')
+    metrics = testing.test(
+        config, checkpoint, work_dir=str(tmp_path), dump=dump)
+    with open(dump, 'rb') as f:
+        samples = pickle.load(f)
+    # the metric scored the positions the refinement gave (the same
+    # images through the predictor), not the coarse ones
+    images = [s['img_path'] for s in samples]
+    predicted = LandmarkPredictor(config, checkpoint).predict(images)
+    errors = []
+    for s, r in zip(samples, predicted):
+        pred = np.asarray(s['pred_instances']['keypoints'])[0]
+        np.testing.assert_allclose(pred, r['landmarks_px'], atol=1e-3)
+        gt = np.asarray(s['gt_instances']['keypoints'])[0]
+        errors += list(
+            np.linalg.norm((pred - gt) * s['pixel_spacing'], axis=-1))
+    assert metrics['MRE'] == pytest.approx(np.mean(errors))
 
 
 @pytest.mark.slow
@@ -125,3 +142,10 @@ def test_adapt_fine_tunes_the_refinement_from_the_one_checkpoint(
     assert set(results) >= {'before', 'fine-tuned'}
     LandmarkPredictor(config, str(tmp_path / 'adapted.pth')).predict(
         _images(synthetic_root, 1))
+    # the refinement learnt; the coarse stage is the one it was given
+    before = torch.load(checkpoint, map_location='cpu')['state_dict']
+    after = torch.load(
+        tmp_path / 'adapted.pth', map_location='cpu')['state_dict']
+    assert before.keys() == after.keys()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert changed and all(k.startswith('refiner.') for k in changed)

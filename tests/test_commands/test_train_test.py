@@ -12,7 +12,7 @@ import pytest
 from hyatt_mmpose.apis import testing
 from hyatt_mmpose.commands import test as test_tool
 from hyatt_mmpose.commands import train as train_tool
-from ..utils import REPO_ROOT, tiny_config
+from ..utils import REPO_ROOT, tiny_config, tiny_refined_config
 
 
 @pytest.fixture(scope='module')
@@ -187,3 +187,14 @@ def test_a_misspelled_setting_is_one_line_naming_it(synthetic_root, tmp_path,
     assert train_tool.main([str(tmp_path / 'nope.py')]) == 1
     assert capsys.readouterr().err == (
         f'error: {tmp_path / "nope.py"}: no such config file\n')
+
+
+def test_a_refined_config_without_its_coarse_checkpoint_is_one_line(
+        synthetic_root, tmp_path, capsys):
+    config = str(tmp_path / 'refined.py')
+    tiny_refined_config(synthetic_root, str(tmp_path / 'run'),
+                        str(tmp_path / 'nowhere.pth')).dump(config)
+    assert train_tool.main([config]) == 1
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1
+    assert 'model.coarse_checkpoint=' in err and 'nowhere.pth: no such' in err

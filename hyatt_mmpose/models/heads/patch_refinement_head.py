@@ -31,9 +31,10 @@ class PatchRefinementHead(BaseModule):
       The image is resized to that spacing by area averaging, once per
       image, then sampled bilinearly, so patches do not alias.
     - **Size.** ``patch_size`` patch pixels (64: 16 coarse pixels, 15 mm on
-      ISBI 2015) reaches ``patch_size / 2 - border`` from the estimate; the
-      coarse CPU model's errors are 1-2 coarse pixels, and fewer than 1 %
-      exceed 6 (its SDR at 4 mm, 4.2 coarse pixels, is 94-98 %).
+      ISBI 2015) reaches ``patch_size / 2 - border`` from the estimate,
+      about 7 mm; the coarse CPU model's mean errors are 1.8-2.1 mm (2
+      coarse pixels), and 90-95 % of its errors are within 4 mm
+      (docs/results.md).
     - **One network for all landmarks**, one output channel per landmark
       (the channel of the patch's landmark is read, the others ignored):
       the landmarks share edges and textures, and one batch of K patches
@@ -173,8 +174,9 @@ class PatchRefinementHead(BaseModule):
 
     def target_distributions(self, points: torch.Tensor) -> torch.Tensor:
         """``(M, P, P)`` Gaussians at ``(M, 2)`` patch points, each summing
-        to 1 over the patch; uniform where the point is so far outside that
-        none of its Gaussian is inside."""
+        to 1 over the patch; uniform where less than half of the point's
+        Gaussian is inside (a landmark outside or on the edge: "not
+        here")."""
         steps = torch.arange(self.patch_size, dtype=points.dtype)
         dx = (steps[None, None, :] - points[:, None, None, 0])**2
         dy = (steps[None, :, None] - points[:, None, None, 1])**2

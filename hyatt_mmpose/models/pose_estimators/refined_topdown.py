@@ -1,5 +1,6 @@
 """A top-down estimator whose landmarks are refined at full resolution."""
-from typing import Callable, Optional
+import os.path as osp
+from typing import Callable, List, Optional
 
 import numpy as np
 import torch
@@ -9,6 +10,14 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from mmengine.structures import PixelData
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
+
+from ...utils import CheckpointMismatchError, ConfigError
+
+# what a sample without the full image needs, for the refusal's message
+_FULL_IMAGE_FIX = (
+    "a refined config's pipeline stores it: StoreFullImage before "
+    "TopdownAffine, and 'full_image' in PackPoseInputs' meta_keys (as "
+    'configs/hyatt_cephalometric_cpu-256x320_refined.py does)')
 
 
 @MODELS.register_module()
@@ -40,8 +49,8 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
     the coarse one.
 
     Args:
-        refiner (dict): The :class:`.PatchRefinementHead` config.
         backbone (dict): The coarse model's backbone config.
+        refiner (dict): The :class:`.PatchRefinementHead` config.
         neck (dict, optional): Its neck config.
         head (dict, optional): Its heatmap head config.
         coarse_checkpoint (str, optional): The coarse model's checkpoint,
@@ -55,8 +64,11 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
         metainfo (dict, optional): As mmpose's.
 
     Raises:
-        ValueError: At the start of training without ``coarse_checkpoint``,
-            or with a checkpoint that is not of this coarse model.
+        ConfigError: At the start of training without ``coarse_checkpoint``
+            or with a file that is not there; in training or prediction,
+            for a sample without ``full_image``.
+        CheckpointMismatchError: At the start of training, for a
+            checkpoint that is not of this coarse model.
     """
 
     def __init__(self,
@@ -77,7 +89,7 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
         for module in self.coarse_modules():
             module.requires_grad_(False)
 
-    def coarse_modules(self) -> list:
+    def coarse_modules(self) -> List[torch.nn.Module]:
         """The frozen coarse model's modules: backbone, neck (if any),
         head."""
         return [
@@ -90,11 +102,16 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
         coarse checkpoint, or of a refined one, as site adaptation gives)."""
         super().init_weights()
         if self.coarse_checkpoint is None:
-            raise ValueError(
+            raise ConfigError(
                 'RefinedTopdownPoseEstimator trains the refinement on a '
                 'trained coarse model: give its checkpoint, e.g. '
                 '--cfg-options model.coarse_checkpoint=work_dirs/coarse/'
                 'best_MRE_epoch_40.pth')
+        if not osp.isfile(self.coarse_checkpoint):
+            raise ConfigError(
+                f'model.coarse_checkpoint={self.coarse_checkpoint}: no such '
+                'file; give the checkpoint that training the coarse config '
+                'wrote')
         state = _load_checkpoint(self.coarse_checkpoint, map_location='cpu')
         state = state.get('state_dict', state)
         coarse = {
@@ -112,7 +129,7 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
             if k not in coarse or coarse[k].shape != v.shape
         ]
         if wrong:
-            raise ValueError(
+            raise CheckpointMismatchError(
                 f'{self.coarse_checkpoint}: not a checkpoint of this '
                 f'config\'s coarse model (missing or of another shape: '
                 f'{wrong[:3]}); train the coarse config first and give its '
@@ -143,7 +160,7 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
             dict: ``loss_refine``.
         """
         pixels = [self._patch_pixel(s) for s in data_samples]
-        images = [s.metainfo['full_image'] for s in data_samples]
+        images = [_full_image(s) for s in data_samples]
         keypoints = [s.gt_instances.keypoints[0] for s in data_samples]
         visible = [s.gt_instances.keypoints_visible[0] for s in data_samples]
         return self.refiner.loss(images, keypoints, visible, pixels)
@@ -182,7 +199,8 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
         """
         with_heatmaps = self.test_cfg.get('output_heatmaps', False)
         for sample in samples:
-            image = sample.pop('full_image')
+            image = _full_image(sample)
+            sample.pop('full_image')
             coarse = np.asarray(sample.pred_instances.keypoints)[0]
             out = self.refiner.refine(image, coarse, self._patch_pixel(sample),
                                       run)
@@ -238,3 +256,23 @@ def coarse_on_patches(heatmaps: torch.Tensor, grid: np.ndarray,
         padding_mode='zeros',
         align_corners=True)
     return sampled[:, 0]
+
+
+def _full_image(sample) -> np.ndarray:
+    """The full-resolution grey image a sample carries.
+
+    Args:
+        sample (PoseDataSample): A sample of a refined config's pipeline.
+
+    Returns:
+        np.ndarray: ``(H, W)`` the image, as ``StoreFullImage`` stored it.
+
+    Raises:
+        ConfigError: If the sample has none (naming the image and the fix).
+    """
+    if 'full_image' not in sample:
+        raise ConfigError(
+            f"{sample.metainfo.get('img_path')}: the sample has no "
+            "'full_image', which the refinement cuts its patches from; " +
+            _FULL_IMAGE_FIX)
+    return sample.metainfo['full_image']

@@ -10,8 +10,8 @@ from mmcv.cnn import ConvModule
 class PatchUNet(nn.Module):
     """Patches in, one heatmap per landmark out, at the patch's resolution.
 
-    Each level halves the side with a stride-2 convolution and doubles as
-    in ``channels``; the way up adds each level's features back
+    Each level halves the side with a stride-2 convolution and widens to
+    its entry of ``channels``; the way up adds each level's features back
     (upsampled, concatenated, fused by a 3x3 convolution), so the finest
     heatmap keeps the patch's own pixel.
 
@@ -43,6 +43,15 @@ class PatchUNet(nn.Module):
         self.out = nn.Conv2d(channels[0], out_channels, 1)
 
     def forward(self, patches: torch.Tensor) -> torch.Tensor:
+        """The heatmaps of a batch of patches.
+
+        Args:
+            patches (Tensor): ``(M, in_channels, P, P)`` the patches.
+
+        Returns:
+            Tensor: ``(M, out_channels, P, P)`` one map (logits) per
+            landmark.
+        """
         feats = [self.stem(patches)]
         for down in self.down:
             feats.append(down(feats[-1]))

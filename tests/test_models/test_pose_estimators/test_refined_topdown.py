@@ -7,6 +7,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmpose.registry import MODELS
 
+from hyatt_mmpose.utils import CheckpointMismatchError, ConfigError
 from ...utils import REPO_ROOT, tiny_config, tiny_refined_config
 
 
@@ -43,8 +44,15 @@ def test_training_needs_the_coarse_checkpoint(configs):
     _, refined, _ = configs
     refined.model.coarse_checkpoint = None
     model = MODELS.build(refined.model)
-    with pytest.raises(ValueError, match='model.coarse_checkpoint='):
+    with pytest.raises(ConfigError, match='model.coarse_checkpoint='):
         model.init_weights()
+
+
+def test_a_missing_coarse_checkpoint_file_is_named(configs, tmp_path):
+    _, refined, _ = configs
+    refined.model.coarse_checkpoint = str(tmp_path / 'nowhere.pth')
+    with pytest.raises(ConfigError, match='nowhere.pth: no such file'):
+        MODELS.build(refined.model).init_weights()
 
 
 def test_a_checkpoint_of_other_shapes_is_refused(configs, tmp_path):
@@ -55,7 +63,7 @@ def test_a_checkpoint_of_other_shapes_is_refused(configs, tmp_path):
         dict(state_dict=MODELS.build(coarse.model).state_dict()),
         tmp_path / 'seven.pth')
     refined.model.coarse_checkpoint = str(tmp_path / 'seven.pth')
-    with pytest.raises(ValueError, match='of another shape'):
+    with pytest.raises(CheckpointMismatchError, match='of another shape'):
         MODELS.build(refined.model).init_weights()
 
 
@@ -66,7 +74,8 @@ def test_another_models_checkpoint_is_refused(configs, tmp_path):
             f'{REPO_ROOT}/configs/hyatt_cephalometric_cpu-256x320.py').model)
     torch.save(dict(state_dict=other.state_dict()), tmp_path / 'other.pth')
     refined.model.coarse_checkpoint = str(tmp_path / 'other.pth')
-    with pytest.raises(ValueError, match='not a checkpoint of this'):
+    with pytest.raises(
+            CheckpointMismatchError, match='not a checkpoint of this'):
         MODELS.build(refined.model).init_weights()
 
 
@@ -116,6 +125,21 @@ def test_prediction_refines_drops_the_image_and_gives_patch_heatmaps(configs):
         pixel = np.asarray(sample.metainfo['input_scale']) / 64 / refiner.zoom
         np.testing.assert_allclose(
             sample.metainfo['heatmap_region'], size * pixel, rtol=0.05)
+
+
+def test_a_sample_without_the_full_image_is_refused_with_the_fix(configs):
+    _, refined, _ = configs
+    model = MODELS.build(refined.model)
+    model.init_weights()
+    batch = _batch(refined)
+    for sample in batch['data_samples']:
+        sample.set_metainfo(dict(img_path='x.png'))
+        sample.pop('full_image')
+    with pytest.raises(ConfigError, match='x.png: .*StoreFullImage'):
+        model.train_step(batch, _optim_wrapper(model))
+    model.eval()
+    with pytest.raises(ConfigError, match="'full_image' in PackPoseInputs"):
+        model.test_step(batch)
 
 
 def test_coarse_heatmap_is_read_at_the_patch_pixels_image_points():
