@@ -18,7 +18,8 @@ from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
 from ..utils import file_sha256, load_checkpoint_strict
 from ..utils.config_digest import prediction_config_sha256
 from .landmark_checks import LARGE_RADIUS, NOT_REFINED, landmark_flags
-from .onnx_export import CHECKPOINT_SHA256, refiner_session
+from .onnx_export import (CHECKPOINT_SHA256, recorded_refiner_patch,
+                          refiner_patch, refiner_session)
 
 ImageInput = Union[str, np.ndarray, RadiographImage]
 
@@ -96,6 +97,15 @@ class LandmarkPredictor:
                     f'{checkpoint}: {what} ({cfg.filename}); export the '
                     'checkpoint of this config with '
                     'tools/deployment/export_onnx.py')
+            if refined:
+                ours = refiner_patch(self.model.refiner)
+                recorded = recorded_refiner_patch(self.session)
+                if recorded != ours:
+                    raise ValueError(
+                        f'{checkpoint}: its refinement cuts patches of '
+                        f'{recorded}, the config {cfg.filename} of {ours} '
+                        '(model.refiner); use the config it was exported '
+                        'from, or export again')
             ckpt = {}
         else:
             ckpt = load_checkpoint_strict(self.model, checkpoint, cfg.filename)

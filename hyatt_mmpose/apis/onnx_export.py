@@ -17,6 +17,7 @@ against PyTorch; the predictor crops the patches between the two as
 PyTorch does.
 """
 import base64
+import json
 import warnings
 from typing import Dict, List, Optional, Tuple
 
@@ -75,6 +76,11 @@ CHECKPOINT_SHA256 = 'checkpoint_sha256'
 # heatmaps out), base64-encoded: one file holds both stages of a refined model
 REFINER_ONNX = 'refiner_onnx'
 
+# the ONNX metadata key holding the refinement's patch geometry (JSON of
+# patch_size and zoom), which the graph alone does not fix: a config that
+# cuts other patches is refused rather than fed to it
+REFINER_PATCH = 'refiner_patch'
+
 # the lowest ONNX opset export_onnx writes: the lowest that PyTorch's
 # torch.export-based exporter implements (it would convert the graph down
 # afterwards, which failed for HYATT-Net's)
@@ -128,6 +134,7 @@ def export_onnx(estimator: nn.Module,
                                                       opset)
         metadata[REFINER_ONNX] = base64.b64encode(
             refiner_proto.SerializeToString()).decode('ascii')
+        metadata[REFINER_PATCH] = json.dumps(refiner_patch(refiner))
         diff = max(diff, refiner_diff)
     for key, value in metadata.items():
         proto.metadata_props.add(key=key, value=value)
@@ -205,6 +212,34 @@ def refiner_session(session):
         return None
     return ort.InferenceSession(
         base64.b64decode(encoded), providers=['CPUExecutionProvider'])
+
+
+def refiner_patch(refiner: nn.Module) -> dict:
+    """The patch geometry of a refinement stage, as recorded in an ONNX
+    file (``REFINER_PATCH``).
+
+    Args:
+        refiner (nn.Module): A :class:`.PatchRefinementHead`.
+
+    Returns:
+        dict: ``patch_size`` (patch px) and ``zoom`` (patch px per coarse
+        input px).
+    """
+    return dict(patch_size=int(refiner.patch_size), zoom=float(refiner.zoom))
+
+
+def recorded_refiner_patch(session) -> Optional[dict]:
+    """The patch geometry an exported refined model was trained with
+    (see :func:`refiner_patch`), None where the file records none.
+
+    Args:
+        session (onnxruntime.InferenceSession): The file's session.
+
+    Returns:
+        dict or None: ``patch_size`` and ``zoom``.
+    """
+    recorded = session.get_modelmeta().custom_metadata_map.get(REFINER_PATCH)
+    return None if recorded is None else json.loads(recorded)
 
 
 def export_checkpoint(config: str,

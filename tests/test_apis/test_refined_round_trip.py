@@ -7,6 +7,7 @@ import numpy as np
 import onnx
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from hyatt_mmpose.apis import LandmarkPredictor, adapt, testing
@@ -86,6 +87,12 @@ def test_onnx_holds_both_stages_and_predicts_as_pytorch(
     # a refined file with the coarse config is refused, not half-used
     with pytest.raises(ValueError, match='ONNX file of a refined model'):
         LandmarkPredictor(tiny_checkpoint[0], out, backend='onnxruntime')
+    # and with a config that cuts other patches (the graph would take
+    # them, at another zoom, and answer wrongly)
+    cfg = Config.fromfile(config)
+    cfg.model.refiner.zoom *= 2
+    with pytest.raises(ValueError, match="of {'patch_size': .*model.refiner"):
+        LandmarkPredictor(cfg, out, backend='onnxruntime')
 
 
 @pytest.mark.slow
