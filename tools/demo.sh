@@ -64,6 +64,7 @@ else
 fi
 refined=$(ls -t "$REFINED_DIR"/best_MRE_*.pth | head -n 1)
 
+echo "[demo] checkpoints: $best (coarse), $refined (refined)"
 echo "[demo] 4/5 testing both on the 20 test images"
 "$PY" tools/test.py "$CONFIG" "$best" --work-dir "$WORK_DIR" \
     --out "$WORK_DIR/test_metrics.json" > "$WORK_DIR/test.log" 2>&1 \

@@ -66,7 +66,8 @@ _MMENGINE_FUNCTIONS = {
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
-    """A checkpoint holds a Python global outside :data:`SAFE_GLOBALS`."""
+    """A checkpoint holds a Python global outside :data:`SAFE_GLOBALS`, or
+    the file is no pickled checkpoint at all."""
 
 
 def _mmengine_function(owner, name):
@@ -146,12 +147,20 @@ def safe_torch_load(filename: str, map_location=None):
 
     Raises:
         UnsafeCheckpointError: The file holds a global that is not
-            allow-listed; the message names it and the file.
+            allow-listed (the message names it and the file), or is no
+            checkpoint.
     """
     try:
         checkpoint = torch.load(
             filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
+        # a file of another kind (text, an image) is no pickle: torch's
+        # unpickler stops at its first byte, naming no global
+        if re.search(r'Unsupported operand|invalid load key', str(err)):
+            raise UnsafeCheckpointError(
+                f'Refusing to load checkpoint "{filename}": it is not a '
+                'PyTorch checkpoint (its bytes are no pickle); give the '
+                '.pth file that training wrote') from None
         raise UnsafeCheckpointError(
             f'Refusing to load checkpoint "{filename}": it holds the Python '
             f'global {_refused_global(str(err))}, which numpy, mmengine and '

@@ -5,13 +5,13 @@ from typing import Callable, List, Optional
 import numpy as np
 import torch
 import torch.nn.functional as F
-from mmengine.runner import load_state_dict
 from mmengine.runner.checkpoint import _load_checkpoint
 from mmengine.structures import PixelData
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
 
-from ...utils import CheckpointMismatchError, ConfigError
+from ...utils import (CheckpointMismatchError, ConfigError,
+                      UnsafeCheckpointError)
 
 # what a sample without the full image needs, for the refusal's message
 _FULL_IMAGE_FIX = (
@@ -69,6 +69,8 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
             for a sample without ``full_image``.
         CheckpointMismatchError: At the start of training, for a
             checkpoint that is not of this coarse model.
+        UnsafeCheckpointError: For a file that is no checkpoint, or one
+            that would run code.
     """
 
     def __init__(self,
@@ -112,7 +114,16 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
                 f'model.coarse_checkpoint={self.coarse_checkpoint}: no such '
                 'file; give the checkpoint that training the coarse config '
                 'wrote')
-        state = _load_checkpoint(self.coarse_checkpoint, map_location='cpu')
+        try:
+            state = _load_checkpoint(
+                self.coarse_checkpoint, map_location='cpu')
+        except UnsafeCheckpointError:
+            raise  # it names the file and why
+        except Exception as err:  # a truncated zip, say
+            raise ConfigError(
+                f'model.coarse_checkpoint={self.coarse_checkpoint}: not a '
+                f'readable checkpoint ({type(err).__name__}: {err}); give '
+                'the .pth file that training the coarse config wrote') from err
         state = state.get('state_dict', state)
         coarse = {
             k: v
@@ -134,8 +145,14 @@ class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
                 f'config\'s coarse model (missing or of another shape: '
                 f'{wrong[:3]}); train the coarse config first and give its '
                 'checkpoint')
-        # checked above; the refinement keeps its own initialisation
-        load_state_dict(self, {k: coarse[k] for k in own}, strict=False)
+        # checked above; module by module, so that the refinement keeps
+        # its own initialisation without a warning of missing keys
+        for name, module in self.named_children():
+            if module in self.coarse_modules():
+                module.load_state_dict({
+                    k[len(name) + 1:]: coarse[k]
+                    for k in own if k.startswith(name + '.')
+                })
 
     def train(self, mode: bool = True):
         """Keeps the frozen coarse model in eval mode (its batch-norm

@@ -1,5 +1,7 @@
 """RefinedTopdownPoseEstimator: the frozen coarse stage loaded from its
 checkpoint, the refinement's training, and its predictions."""
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -7,7 +9,8 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmpose.registry import MODELS
 
-from hyatt_mmpose.utils import CheckpointMismatchError, ConfigError
+from hyatt_mmpose.utils import (CheckpointMismatchError, ConfigError,
+                                UnsafeCheckpointError)
 from ...utils import REPO_ROOT, tiny_config, tiny_refined_config
 
 
@@ -55,6 +58,23 @@ def test_a_missing_coarse_checkpoint_file_is_named(configs, tmp_path):
         MODELS.build(refined.model).init_weights()
 
 
+def test_a_file_that_is_no_checkpoint_is_named(configs, tmp_path):
+    _, refined, _ = configs
+    (tmp_path / 'notes.pth').write_text('not a checkpoint')
+    refined.model.coarse_checkpoint = str(tmp_path / 'notes.pth')
+    with pytest.raises(
+            UnsafeCheckpointError,
+            match='notes.pth": it is not a PyTorch checkpoint'):
+        MODELS.build(refined.model).init_weights()
+    # a cut-off one (a copy that stopped half-way)
+    torch.save(dict(state_dict={'w': torch.zeros(1000)}), tmp_path / 'a.pth')
+    data = (tmp_path / 'a.pth').read_bytes()
+    (tmp_path / 'cut.pth').write_bytes(data[:len(data) // 2])
+    refined.model.coarse_checkpoint = str(tmp_path / 'cut.pth')
+    with pytest.raises(ConfigError, match='cut.pth: not a readable'):
+        MODELS.build(refined.model).init_weights()
+
+
 def test_a_checkpoint_of_other_shapes_is_refused(configs, tmp_path):
     # the same keys (the same architecture), another number of landmarks
     coarse, refined, _ = configs
@@ -79,10 +99,16 @@ def test_another_models_checkpoint_is_refused(configs, tmp_path):
         MODELS.build(refined.model).init_weights()
 
 
-def test_coarse_stage_is_loaded_frozen_and_kept_in_eval(configs):
+def test_coarse_stage_is_loaded_frozen_and_kept_in_eval(configs, caplog):
     _, refined, coarse_model = configs
     model = MODELS.build(refined.model)
+    refiner_before = copy.deepcopy(model.refiner.state_dict())
     model.init_weights()
+    # loaded quietly (no "missing keys" for the refinement, which keeps
+    # its own initialisation)
+    assert 'missing keys' not in caplog.text
+    for key, value in model.refiner.state_dict().items():
+        torch.testing.assert_close(value, refiner_before[key])
     want = coarse_model.state_dict()
     for key, value in model.state_dict().items():
         if not key.startswith('refiner.'):
