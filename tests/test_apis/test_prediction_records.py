@@ -31,12 +31,17 @@ def strict_json(path) -> dict:
         return json.loads(f.read(), parse_constant=refuse)
 
 
-def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
-    root = shared_data('isbi2015')
-    points = np.loadtxt(
+def _senior_points(root) -> np.ndarray:
+    """The senior doctor's 19 landmarks of ISBI 2015 image 001, px."""
+    return np.loadtxt(
         f'{root}/AnnotationsByMD/400_senior/001.txt',
         delimiter=',',
         max_rows=19)
+
+
+def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
+    root = shared_data('isbi2015')
+    points = _senior_points(root)
     names = landmark_names('isbi2015')
     result = dict(
         image_path=f'{root}/RawImage/TrainingData/001.jpg',
@@ -64,11 +69,7 @@ def test_cephalometric_models_get_measurements_classes_and_planes(tmp_path):
 
 
 def test_flags_that_withhold_the_measurements_and_those_that_do_not():
-    root = shared_data('isbi2015')
-    points = np.loadtxt(
-        f'{root}/AnnotationsByMD/400_senior/001.txt',
-        delimiter=',',
-        max_rows=19)
+    points = _senior_points(shared_data('isbi2015'))
     names = landmark_names('isbi2015')
     flags = [[] for _ in names]
     result = dict(
