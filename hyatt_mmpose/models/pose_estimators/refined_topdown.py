@@ -13,12 +13,6 @@ from mmpose.registry import MODELS
 from ...utils import (CheckpointMismatchError, ConfigError,
                       UnsafeCheckpointError)
 
-# what a sample without the full image needs, for the refusal's message
-_FULL_IMAGE_FIX = (
-    "a refined config's pipeline stores it: StoreFullImage before "
-    "TopdownAffine, and 'full_image' in PackPoseInputs' meta_keys (as "
-    'configs/hyatt_cephalometric_cpu-256x320_refined.py does)')
-
 
 @MODELS.register_module()
 class RefinedTopdownPoseEstimator(TopdownPoseEstimator):
@@ -290,6 +284,8 @@ def _full_image(sample) -> np.ndarray:
     if 'full_image' not in sample:
         raise ConfigError(
             f"{sample.metainfo.get('img_path')}: the sample has no "
-            "'full_image', which the refinement cuts its patches from; " +
-            _FULL_IMAGE_FIX)
+            "'full_image', which the refinement cuts its patches from; a "
+            "refined config's pipeline stores it: StoreFullImage before "
+            "TopdownAffine, and 'full_image' in PackPoseInputs' meta_keys "
+            '(as configs/hyatt_cephalometric_cpu-256x320_refined.py does)')
     return sample.metainfo['full_image']
