@@ -135,14 +135,20 @@ def test(config: str,
     if calibration:
         check_calibration_fits(calibration, cfg, checkpoint)
     use_gloo_without_cuda(cfg)
-    runner = Runner.from_cfg(end_workers_with_parent(cfg))
-    # mmengine loads load_from non-strictly: refuse a checkpoint that does
-    # not fit the config before testing (mmengine then loads it again).
-    load_checkpoint_strict(runner.model, checkpoint, config)
+    runner = None
+    finished = False
     try:
+        runner = Runner.from_cfg(end_workers_with_parent(cfg))
+        # mmengine loads load_from non-strictly: refuse a checkpoint that
+        # does not fit the config before testing (mmengine then loads it
+        # again).
+        load_checkpoint_strict(runner.model, checkpoint, config)
         metrics = runner.test()
+        finished = True
     finally:
-        leave_process_group()
+        # the runner, and so its DDP wrapper, goes before the process group
+        del runner
+        leave_process_group(finished)
     if out:
         with atomic_write(out) as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)

@@ -117,8 +117,10 @@ def train(config: str,
     if cfg.resume and cfg.load_from:
         check_resume(cfg, cfg.load_from, config)
     use_gloo_without_cuda(cfg)
+    finished = False
     try:
         Runner.from_cfg(end_workers_with_parent(cfg)).train()
+        finished = True
     except TypeError as err:
         # mmengine builds some parts (the loops) only once training starts
         refusal = unknown_setting(err, config)
@@ -126,4 +128,4 @@ def train(config: str,
             raise
         raise refusal from None
     finally:
-        leave_process_group()
+        leave_process_group(finished)

@@ -1,4 +1,6 @@
 """Distributed runs on machines without CUDA."""
+import gc
+
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
@@ -30,13 +32,26 @@ def use_gloo_without_cuda(cfg: Config) -> None:
         broadcast_buffers=False)
 
 
-def leave_process_group() -> None:
-    """Destroys the process group of a distributed run, if there is one.
+def leave_process_group(finished: bool) -> None:
+    """Ends the process group of a distributed run, if there is one.
 
     Called when a run ends: a process that exits with its gloo group alive
     can abort in the interpreter's shutdown (``terminate called without an
-    active exception``, seen once in a two-process CPU run), turning a
-    finished run into a failed one.
+    active exception``), turning a finished run into a failed one. The
+    group outlives ``destroy_process_group`` while anything refers to it
+    (the DDP wrapper of a runner kept in a reference cycle), so garbage is
+    collected first and the group's threads end here, not in the
+    interpreter's shutdown. After a finished run the ranks wait for each
+    other first, so that none closes its connections while another still
+    ends its run; after a failed one they do not (the others may never
+    come).
+
+    Args:
+        finished (bool): Whether the run ended without an exception.
     """
+    gc.collect()
     if dist.is_available() and dist.is_initialized():
+        if finished:
+            dist.barrier()
         dist.destroy_process_group()
+        gc.collect()
