@@ -7,7 +7,6 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.structures import PixelData
-from mmpose.apis import init_model
 
 from ..adaptation import SiteOffsets, SiteOffsetsError
 from ..calibration import (CalibrationError, LandmarkCalibration,
@@ -15,8 +14,9 @@ from ..calibration import (CalibrationError, LandmarkCalibration,
 from ..datasets import parse_pixel_spacing
 from ..datasets.framing import whole_image_bbox
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
-from ..utils import file_sha256, load_checkpoint_strict
+from ..utils import ConfigError, file_sha256, load_checkpoint_strict
 from ..utils.config_digest import prediction_config_sha256
+from .inference_model import build_inference_model
 from .landmark_checks import LARGE_RADIUS, NOT_REFINED, landmark_flags
 from .onnx_export import (CHECKPOINT_SHA256, recorded_refiner_patch,
                           refiner_patch, refiner_session)
@@ -25,10 +25,10 @@ ImageInput = Union[str, np.ndarray, RadiographImage]
 
 
 class LandmarkPredictor:
-    """Landmarks on new images with a trained model: built by mmpose's
-    ``init_model``, loaded strictly, run through its public ``test_step``
-    (mmpose's human-pose inferencers are not used: the whole image is the
-    instance).
+    """Landmarks on new images with a trained model: built as mmpose's
+    ``init_model`` builds it (:func:`build_inference_model`), loaded
+    strictly, run through its public ``test_step`` (mmpose's human-pose
+    inferencers are not used: the whole image is the instance).
 
     Args:
         config (str | Config): The model's config.
@@ -53,6 +53,8 @@ class LandmarkPredictor:
         CalibrationError: If ``calibration`` cannot be read or was made
             for other landmarks.
         SiteOffsetsError: The same for ``site_offsets``.
+        ConfigError: If neither the checkpoint nor the config's training
+            dataset names the landmarks.
 
     Example:
         >>> predictor = LandmarkPredictor('configs/hyatt_cephalometric.py',
@@ -75,12 +77,13 @@ class LandmarkPredictor:
         if backend not in ('pytorch', 'onnxruntime'):
             raise ValueError(f'backend must be "pytorch" or "onnxruntime", '
                              f'got "{backend}"')
-        # init_model edits the config it is given: keep the caller's
+        # the model's building edits the config it is given: keep the
+        # caller's
         cfg = Config.fromfile(config) if isinstance(config, str) else \
             copy.deepcopy(config)
-        # before init_model, which edits the config it is given
+        # before the model's building, which edits the config
         self.config_sha256 = prediction_config_sha256(cfg)
-        self.model = init_model(cfg, None, device)
+        self.model = build_inference_model(cfg, device)
         self.session = self.refiner_session = None
         if backend == 'onnxruntime':
             import onnxruntime as ort
@@ -119,6 +122,12 @@ class LandmarkPredictor:
         # the checkpoint's landmark names, else the config's dataset's
         meta = self.checkpoint_meta.get('dataset_meta') or \
             self.model.dataset_meta
+        if meta is None:
+            raise ConfigError(
+                f'{cfg.filename}: no landmark names: train_dataloader.dataset '
+                'names no dataset with metainfo, and the checkpoint '
+                f'{checkpoint} has no meta.dataset_meta; give the dataset '
+                'its type or metainfo in the config')
         self.names = [
             meta['keypoint_id2name'][i] for i in range(meta['num_keypoints'])
         ]
