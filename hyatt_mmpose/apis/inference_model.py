@@ -3,8 +3,8 @@ it, without importing ``mmpose.apis``.
 
 ``mmpose.apis`` loads mmpose's inferencers and, through them, torchvision
 and mmdet's: about 110 MiB of a prediction process that uses none of them
-(``tools/predict.py`` with the refined ISBI 2015 model peaked at 1043 MiB
-with them, 954-999 MiB without; ``docs/benchmarks.md``).
+(``docs/benchmarks.md``, "The refinement stage on an ISBI 2015
+radiograph").
 """
 from typing import Optional
 
@@ -31,7 +31,7 @@ def config_dataset_meta(cfg: Config) -> Optional[dict]:
         ``num_keypoints``, ...), or None if the config names no dataset
         with metainfo.
     """
-    dataset = cfg.get('train_dataloader', {}).get('dataset')
+    dataset = (cfg.get('train_dataloader') or {}).get('dataset')
     while isinstance(dataset, (dict, ConfigDict)):
         if 'metainfo' in dataset:
             return parse_pose_metainfo(dataset['metainfo'])
@@ -41,6 +41,8 @@ def config_dataset_meta(cfg: Config) -> Optional[dict]:
             dataset = dataset['datasets'][0]
         else:
             kind = dataset.get('type')
+            if kind is None:
+                return None
             kind = kind if isinstance(kind, type) else DATASETS.get(kind)
             metainfo = getattr(kind, 'METAINFO', None)
             return parse_pose_metainfo(metainfo) if metainfo else None
@@ -51,10 +53,12 @@ def build_inference_model(cfg: Config, device: str) -> nn.Module:
     """The config's model in eval mode on ``device``, weights as built.
 
     As ``mmpose.apis.init_model(cfg, None, device)``: the config's default
-    scope, no ``train_cfg``, SyncBN reverted to BN, ``model.cfg`` and
-    ``model.dataset_meta`` (the training dataset's; None if the config has
-    none, when the checkpoint must name the landmarks). The caller loads
-    the weights.
+    scope (if it has one), no ``train_cfg``, SyncBN reverted to BN,
+    ``model.cfg`` and ``model.dataset_meta`` (the training dataset's; None
+    if the config has none, when the checkpoint must name the landmarks).
+    ``init_model`` also clears the backbone's ``init_cfg``; nothing here
+    calls ``init_weights``, so it is left as the config gives it. The
+    caller loads the weights.
 
     Args:
         cfg (Config): The model's config; its ``model.train_cfg`` is set to
@@ -64,7 +68,9 @@ def build_inference_model(cfg: Config, device: str) -> nn.Module:
     Returns:
         nn.Module: The pose estimator.
     """
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    scope = cfg.get('default_scope', 'mmpose')
+    if scope is not None:
+        init_default_scope(scope)
     cfg.model.train_cfg = None
     model = revert_sync_batchnorm(MODELS.build(cfg.model))
     model.dataset_meta = config_dataset_meta(cfg)

@@ -124,9 +124,9 @@ class LandmarkPredictor:
             self.model.dataset_meta
         if meta is None:
             raise ConfigError(
-                f'{cfg.filename}: no landmark names: train_dataloader.dataset '
-                'names no dataset with metainfo, and the checkpoint '
-                f'{checkpoint} has no meta.dataset_meta; give the dataset '
+                f'{self.config_file}: no landmark names: its '
+                'train_dataloader.dataset names no dataset with metainfo, '
+                f'nor does the checkpoint {checkpoint}; give that dataset '
                 'its type or metainfo in the config')
         self.names = [
             meta['keypoint_id2name'][i] for i in range(meta['num_keypoints'])

@@ -16,9 +16,10 @@ from typing import Optional, Sequence
 from ..apis import report_coverage
 from ..apis.coverage_report import LEVELS
 from ..calibration import CalibrationError
+from ..utils import ConfigError
 from .common import add_run_options, model_parser, refuse
 
-REFUSALS = (CalibrationError, FileNotFoundError)
+REFUSALS = (CalibrationError, ConfigError, FileNotFoundError)
 
 
 def build_parser() -> argparse.ArgumentParser:

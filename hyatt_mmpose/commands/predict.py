@@ -37,13 +37,14 @@ from typing import Optional, Sequence
 from ..adaptation import SiteOffsetsError
 from ..apis import LandmarkPredictor, expand_inputs, predict_to_folder
 from ..calibration import CalibrationError
-from ..utils import CheckpointMismatchError, OutputLockedError
+from ..utils import CheckpointMismatchError, ConfigError, OutputLockedError
 from .common import refuse, tool_parser
 
 # a user's mistake, found before anything is written: printed as
 # "error: <message>", exit status 2
-REFUSALS = (CalibrationError, CheckpointMismatchError, FileExistsError,
-            FileNotFoundError, OutputLockedError, SiteOffsetsError)
+REFUSALS = (CalibrationError, CheckpointMismatchError, ConfigError,
+            FileExistsError, FileNotFoundError, OutputLockedError,
+            SiteOffsetsError)
 
 
 def build_parser() -> argparse.ArgumentParser:

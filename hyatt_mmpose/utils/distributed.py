@@ -40,11 +40,13 @@ def leave_process_group(finished: bool) -> None:
     active exception``), turning a finished run into a failed one. The
     group outlives ``destroy_process_group`` while anything refers to it
     (the DDP wrapper of a runner kept in a reference cycle), so garbage is
-    collected first and the group's threads end here, not in the
-    interpreter's shutdown. After a finished run the ranks wait for each
-    other first, so that none closes its connections while another still
-    ends its run; after a failed one they do not (the others may never
-    come).
+    collected and the group's threads end here, not in the interpreter's
+    shutdown. After a finished run the ranks wait for each other first, so
+    that none closes its connections while another still ends its run;
+    after a failed one they do not (the others may never come), and the
+    traceback may still hold the runner, so the group can outlive this
+    call: a failed run may then end with an abort instead of its exit
+    status 1.
 
     Args:
         finished (bool): Whether the run ended without an exception.
@@ -54,4 +56,3 @@ def leave_process_group(finished: bool) -> None:
         if finished:
             dist.barrier()
         dist.destroy_process_group()
-        gc.collect()

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
-from mmpose.apis import init_model
 
 from hyatt_mmpose.apis import (LandmarkPredictor, build_inference_model,
                                config_dataset_meta)
+from hyatt_mmpose.commands import predict as predict_tool
 from hyatt_mmpose.utils import ConfigError
 from ..utils import REPO_ROOT
 
@@ -18,6 +18,8 @@ CEPH = osp.join(REPO_ROOT, 'configs', 'hyatt_cephalometric_cpu-256x320.py')
 
 
 def test_built_as_mmpose_init_model_builds_it(tiny_checkpoint):
+    # imported here: mmpose.apis loads torchvision into the whole session
+    from mmpose.apis import init_model
     config, _ = tiny_checkpoint
     ours = build_inference_model(Config.fromfile(config), 'cpu')
     theirs = init_model(Config.fromfile(config), None, 'cpu')
@@ -53,11 +55,15 @@ def test_dataset_meta_of_a_wrapper_an_override_and_none():
         1: 'b'
     }
 
-    cfg.pop('train_dataloader')
+    untyped = copy.deepcopy(cfg)
+    untyped.train_dataloader.dataset.pop('type')
+    assert config_dataset_meta(untyped) is None
+    cfg.train_dataloader = None
     assert config_dataset_meta(cfg) is None
 
 
-def test_no_landmark_names_anywhere_is_refused(tiny_checkpoint, tmp_path):
+def test_no_landmark_names_anywhere_is_refused(tiny_checkpoint, synthetic_root,
+                                               tmp_path, capsys):
     config, checkpoint = tiny_checkpoint
     cfg = Config.fromfile(config)
     cfg.pop('train_dataloader')
@@ -66,13 +72,25 @@ def test_no_landmark_names_anywhere_is_refused(tiny_checkpoint, tmp_path):
     torch.save({'state_dict': state['state_dict']}, bare)
     with pytest.raises(ConfigError, match='no landmark names'):
         LandmarkPredictor(cfg, bare)
+    nameless = str(tmp_path / 'nameless.py')
+    cfg.dump(nameless)
+    out = tmp_path / 'out'
+    image = f'{synthetic_root}/images/test_0000.png'
+    assert predict_tool.main([nameless, bare, image, '--out-dir',
+                              str(out)]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith(f'error: {nameless}: no landmark names')
+    assert not out.exists()
     # the checkpoint's own names are enough
     assert LandmarkPredictor(cfg, checkpoint).names[0] == 'cranial_base_0'
 
 
 def test_prediction_does_not_load_mmpose_inferencers():
-    # mmpose.apis brings torchvision and mmdet's inferencers: ~110 MB
-    code = ('import sys, hyatt_mmpose.apis, hyatt_mmpose.commands.predict; '
+    # mmpose.apis brings torchvision and mmdet's inferencers: ~110 MiB
+    code = ('import sys, hyatt_mmpose.commands.predict\n'
+            'from mmengine.config import Config\n'
+            'from hyatt_mmpose.apis import build_inference_model\n'
+            f'build_inference_model(Config.fromfile({CEPH!r}), "cpu")\n'
             'print(sorted(m for m in ("mmpose.apis", "torchvision") '
             'if m in sys.modules))')
     out = subprocess.run([sys.executable, '-c', code],
