@@ -123,9 +123,12 @@ def finetune_config(cfg: Config, checkpoint: str, ann_file: str, work_dir: str,
     ft.val_dataloader = ft.val_cfg = ft.val_evaluator = None
     ft.test_dataloader = ft.test_cfg = ft.test_evaluator = None
     ft.optim_wrapper.optimizer.lr = lr
-    ft.optim_wrapper.paramwise_cfg = dict(
-        custom_keys=dict(
-            backbone=dict(lr_mult=backbone_lr_mult, decay_mult=1.0)))
+    if 'coarse_checkpoint' not in ft.model:
+        # a refined model's backbone is frozen: no rate of its own, and
+        # per-parameter groups would log each frozen weight as skipped
+        ft.optim_wrapper.paramwise_cfg = dict(
+            custom_keys=dict(
+                backbone=dict(lr_mult=backbone_lr_mult, decay_mult=1.0)))
     ft.auto_scale_lr = None
     warmup = max(1, iters // 10)
     ft.param_scheduler = [

@@ -1,4 +1,5 @@
 """Testing a checkpoint on a config's test set, as ``tools/test.py`` does."""
+import copy
 import json
 from typing import Dict, Optional
 
@@ -13,6 +14,7 @@ from ..utils.distributed import leave_process_group, use_gloo_without_cuda
 from ..utils.file_hash import file_sha256
 from ..utils.strict_checkpoint import load_checkpoint_strict
 from ..utils.worker_death import end_workers_with_parent
+from .inference_model import build_inference_model
 from .landmark_predictor import check_made_for
 
 #: What a file of predictions (mmengine's ``DumpResults``) is named.
@@ -125,7 +127,9 @@ def test(config: str,
     Raises:
         ValueError: If ``dump`` does not name a ``.pkl`` file.
         CheckpointMismatchError: If the checkpoint does not fit the config,
-            before any testing.
+            before the work dir is made.
+        UnsafeCheckpointError: If the checkpoint is no PyTorch checkpoint
+            or holds objects other than tensors and plain data, as early.
         CalibrationError: If ``calibration`` cannot be used with this
             checkpoint and config (see ``check_calibration_fits``),
             before the work dir is made.
@@ -134,15 +138,16 @@ def test(config: str,
                          cfg_options, launcher)
     if calibration:
         check_calibration_fits(calibration, cfg, checkpoint)
+    # mmengine loads load_from non-strictly, and only once the runner has
+    # made the work dir: a checkpoint that does not fit is refused first,
+    # on a model of its own
+    load_checkpoint_strict(
+        build_inference_model(copy.deepcopy(cfg), 'cpu'), checkpoint, config)
     use_gloo_without_cuda(cfg)
     runner = None
     finished = False
     try:
         runner = Runner.from_cfg(end_workers_with_parent(cfg))
-        # mmengine loads load_from non-strictly: refuse a checkpoint that
-        # does not fit the config before testing (mmengine then loads it
-        # again).
-        load_checkpoint_strict(runner.model, checkpoint, config)
         metrics = runner.test()
         finished = True
     finally:

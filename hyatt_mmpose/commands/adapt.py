@@ -35,11 +35,11 @@ import numpy as np
 from ..adaptation import SiteOffsets
 from ..apis import adapt
 from ..apis.adapting import OUTPUTS, adaptation_outputs
-from ..utils import CheckpointMismatchError
+from ..utils import CheckpointMismatchError, UnsafeCheckpointError
 from .common import add_run_options, model_parser, refuse
 
 REFUSALS = (CheckpointMismatchError, FileExistsError, FileNotFoundError,
-            ValueError)
+            UnsafeCheckpointError, ValueError)
 THRESHOLDS_MM = (2.0, 2.5, 3.0, 4.0)
 
 

@@ -18,11 +18,13 @@ from typing import Optional, Sequence
 
 from ..apis import calibrate_to_file, calibration_path
 from ..calibration import SCORES, CalibrationError
-from ..utils import CheckpointMismatchError, OutputLockedError
+from ..utils import (CheckpointMismatchError, OutputLockedError,
+                     UnsafeCheckpointError)
 from .common import add_run_options, model_parser, refuse
 
 REFUSALS = (CheckpointMismatchError, CalibrationError, FileExistsError,
-            FileNotFoundError, OutputLockedError, ValueError)
+            FileNotFoundError, OutputLockedError, UnsafeCheckpointError,
+            ValueError)
 
 
 def build_parser() -> argparse.ArgumentParser:

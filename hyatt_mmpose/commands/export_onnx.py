@@ -15,11 +15,12 @@ from typing import Optional, Sequence
 
 from ..apis import export_checkpoint
 from ..apis.onnx_export import MIN_OPSET
-from ..utils import CheckpointMismatchError
+from ..utils import CheckpointMismatchError, UnsafeCheckpointError
 from .common import refuse, tool_parser
 
 # ValueError: a config without an input size, an opset below MIN_OPSET
-REFUSALS = (CheckpointMismatchError, FileExistsError, ValueError)
+REFUSALS = (CheckpointMismatchError, FileExistsError, UnsafeCheckpointError,
+            ValueError)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,10 +16,11 @@ from typing import Optional, Sequence
 from ..apis import report_coverage
 from ..apis.coverage_report import LEVELS
 from ..calibration import CalibrationError
-from ..utils import ConfigError
+from ..utils import ConfigError, UnsafeCheckpointError
 from .common import add_run_options, model_parser, refuse
 
-REFUSALS = (CalibrationError, ConfigError, FileNotFoundError)
+REFUSALS = (CalibrationError, ConfigError, FileNotFoundError,
+            UnsafeCheckpointError)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,14 +37,15 @@ from typing import Optional, Sequence
 from ..adaptation import SiteOffsetsError
 from ..apis import LandmarkPredictor, expand_inputs, predict_to_folder
 from ..calibration import CalibrationError
-from ..utils import CheckpointMismatchError, ConfigError, OutputLockedError
+from ..utils import (CheckpointMismatchError, ConfigError, OutputLockedError,
+                     UnsafeCheckpointError)
 from .common import refuse, tool_parser
 
 # a user's mistake, found before anything is written: printed as
 # "error: <message>", exit status 2
 REFUSALS = (CalibrationError, CheckpointMismatchError, ConfigError,
             FileExistsError, FileNotFoundError, OutputLockedError,
-            SiteOffsetsError)
+            SiteOffsetsError, UnsafeCheckpointError)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ from ..apis import test
 from ..apis.testing import DUMP_SUFFIXES
 from ..calibration import CalibrationError
 from ..datasets import ConversionError
-from ..utils import CheckpointMismatchError
+from ..utils import CheckpointMismatchError, UnsafeCheckpointError
 from .common import (add_launcher_options, export_local_rank, refuse,
                      tool_parser)
 
@@ -63,6 +63,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             calibration=args.calibration,
             cfg_options=args.cfg_options,
             launcher=args.launcher)
-    except (CheckpointMismatchError, CalibrationError, ConversionError) as err:
+    except (CheckpointMismatchError, CalibrationError, ConversionError,
+            UnsafeCheckpointError) as err:
         return refuse(err)
     return 0

@@ -157,10 +157,13 @@ def safe_torch_load(filename: str, map_location=None):
         # a file of another kind (text, an image) is no pickle: torch's
         # unpickler stops at its first byte, naming no global
         if re.search(r'Unsupported operand|invalid load key', str(err)):
+            onnx = (' (an ONNX file is predicted with tools/predict.py '
+                    '--backend onnxruntime)'
+                    if str(filename).endswith('.onnx') else '')
             raise UnsafeCheckpointError(
                 f'Refusing to load checkpoint "{filename}": it is not a '
                 'PyTorch checkpoint (its bytes are no pickle); give the '
-                '.pth file that training wrote') from None
+                f'.pth file that training wrote{onnx}') from None
         raise UnsafeCheckpointError(
             f'Refusing to load checkpoint "{filename}": it holds the Python '
             f'global {_refused_global(str(err))}, which numpy, mmengine and '

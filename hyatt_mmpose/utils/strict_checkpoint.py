@@ -86,6 +86,22 @@ def weight_mismatches(model: torch.nn.Module, state_dict: dict) -> str:
     return ''.join(_listed(title, items) for title, items in kinds if items)
 
 
+def _stage_hint(model: torch.nn.Module, state_dict: dict) -> str:
+    """What a refined model's checkpoint and a coarse one's tell apart: the
+    one mismatch that a missing or extra ``refiner.*`` explains."""
+    ours = any(k.startswith('refiner.') for k in model.state_dict())
+    theirs = any(k.startswith('refiner.') for k in state_dict)
+    if ours and not theirs:
+        return (' It holds no refinement stage (a coarse model\'s '
+                'checkpoint): a refined config takes the checkpoint that its '
+                'refinement training wrote, which holds both stages '
+                '(docs/user_guides/refinement.md).')
+    if theirs and not ours:
+        return (' It holds a refinement stage that this config lacks: use '
+                'the refined config it was trained with.')
+    return ''
+
+
 def load_checkpoint_strict(model: torch.nn.Module,
                            filename: str,
                            config: Optional[str] = None,
@@ -141,7 +157,8 @@ def load_checkpoint_strict(model: torch.nn.Module,
         saved_by = f' (it was saved by the run "{run}")' if run else ''
         raise CheckpointMismatchError(
             f'Checkpoint "{filename}"{saved_by} does not fit the model of '
-            f'{of_config}:{problems}\nPass the checkpoint that training '
-            f'{of_config} wrote, or the config that this checkpoint was '
-            'trained with (its work dir holds a copy of it).')
+            f'{of_config}.{_stage_hint(model, state_dict)}{problems}\nPass '
+            f'the checkpoint that training {of_config} wrote, or the config '
+            'that this checkpoint was trained with (its work dir holds a '
+            'copy of it).')
     return checkpoint

@@ -16,6 +16,7 @@ from hyatt_mmpose.calibration import spread_mm
 from hyatt_mmpose.commands import calibrate as calibrate_tool
 from hyatt_mmpose.commands import predict as predict_tool
 from hyatt_mmpose.datasets.framing import whole_image_bbox
+from hyatt_mmpose.utils import CheckpointMismatchError
 
 
 def _images(root, n=3):
@@ -67,7 +68,8 @@ def test_predictor_refines_and_flags_what_it_keeps(tiny_refined_checkpoint,
 
 @pytest.mark.slow
 def test_onnx_holds_both_stages_and_predicts_as_pytorch(
-        tiny_refined_checkpoint, tiny_checkpoint, synthetic_root, tmp_path):
+        tiny_refined_checkpoint, tiny_checkpoint, synthetic_root, tmp_path,
+        capsys):
     config, checkpoint = tiny_refined_checkpoint
     out = str(tmp_path / 'refined.onnx')
     diff = export_checkpoint(config, checkpoint, out)
@@ -84,6 +86,15 @@ def test_onnx_holds_both_stages_and_predicts_as_pytorch(
         assert t['flags'] == o['flags']
         np.testing.assert_allclose(
             t['landmarks_px'], o['landmarks_px'], atol=3e-2)
+    # given as a PyTorch checkpoint, it is refused in one line saying how
+    assert predict_tool.main([
+        config, out,
+        _images(synthetic_root, 1)[0], '--out-dir',
+        str(tmp_path / 'pred')
+    ]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f'error: Refusing to load checkpoint "{out}"')
+    assert '--backend onnxruntime' in error
     # a refined file with the coarse config is refused, not half-used
     with pytest.raises(ValueError, match='ONNX file of a refined model'):
         LandmarkPredictor(tiny_checkpoint[0], out, backend='onnxruntime')
@@ -156,3 +167,28 @@ def test_adapt_fine_tunes_the_refinement_from_the_one_checkpoint(
     assert before.keys() == after.keys()
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert changed and all(k.startswith('refiner.') for k in changed)
+    # the frozen coarse stage is not listed weight by weight
+    logs = ''.join(p.read_text() for p in tmp_path.rglob('*.log'))
+    assert 'Iter(train)' in logs
+    assert 'requires_grad=False' not in logs
+
+
+@pytest.mark.slow
+def test_a_checkpoint_of_the_other_stage_says_which_to_give(
+        tiny_refined_checkpoint, tiny_checkpoint, tmp_path):
+    refined_config, refined = tiny_refined_checkpoint
+    coarse_config, coarse = tiny_checkpoint
+    with pytest.raises(CheckpointMismatchError) as err:
+        LandmarkPredictor(refined_config, coarse)
+    first = str(err.value).splitlines()[0]
+    assert 'holds no refinement stage' in first
+    assert 'refiner.' in str(err.value)  # the keys, listed after
+    with pytest.raises(CheckpointMismatchError) as err:
+        LandmarkPredictor(coarse_config, refined)
+    assert 'holds a refinement stage that this config lacks' in str(
+        err.value).splitlines()[0]
+    # test.py says so before its work dir is made
+    work_dir = tmp_path / 'test_run'
+    with pytest.raises(CheckpointMismatchError, match='no refinement stage'):
+        testing.test(refined_config, coarse, work_dir=str(work_dir))
+    assert not work_dir.exists()
