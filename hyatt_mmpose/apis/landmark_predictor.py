@@ -16,6 +16,7 @@ from ..datasets.framing import whole_image_bbox
 from ..datasets.image_io import RadiographImage, as_bgr_uint8, read_radiograph
 from ..utils import ConfigError, file_sha256, load_checkpoint_strict
 from ..utils.config_digest import prediction_config_sha256
+from ..utils.config_loading import load_config
 from .inference_model import build_inference_model
 from .landmark_checks import LARGE_RADIUS, NOT_REFINED, landmark_flags
 from .onnx_export import (CHECKPOINT_SHA256, recorded_refiner_patch,
@@ -53,8 +54,9 @@ class LandmarkPredictor:
         CalibrationError: If ``calibration`` cannot be read or was made
             for other landmarks.
         SiteOffsetsError: The same for ``site_offsets``.
-        ConfigError: If neither the checkpoint nor the config's training
-            dataset names the landmarks.
+        ConfigError: If there is no such config file, or neither the
+            checkpoint nor the config's training dataset names the
+            landmarks.
 
     Example:
         >>> predictor = LandmarkPredictor('configs/hyatt_cephalometric.py',
@@ -79,7 +81,7 @@ class LandmarkPredictor:
                              f'got "{backend}"')
         # the model's building edits the config it is given: keep the
         # caller's
-        cfg = Config.fromfile(config) if isinstance(config, str) else \
+        cfg = load_config(config) if isinstance(config, str) else \
             copy.deepcopy(config)
         # before the model's building, which edits the config
         self.config_sha256 = prediction_config_sha256(cfg)

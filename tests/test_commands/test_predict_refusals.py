@@ -184,3 +184,18 @@ def test_calibrate_on_a_file_without_images_is_one_error_line(
     assert done.returncode == 1
     assert_one_line_error(done, str(empty))
     assert os.listdir(tmp_path) == ['empty.json']  # no output, no lock
+
+
+def test_a_missing_config_is_one_error_line(tiny_checkpoint, synthetic_root,
+                                            tmp_path, capsys):
+    _, checkpoint = tiny_checkpoint
+    missing = str(tmp_path / 'nope.py')
+    out = tmp_path / 'out'
+    assert predict_tool.main([
+        missing, checkpoint, f'{synthetic_root}/images/test_0000.png',
+        '--out-dir',
+        str(out)
+    ]) == 2
+    assert capsys.readouterr().err == \
+        f'error: {missing}: no such config file\n'
+    assert not out.exists()
