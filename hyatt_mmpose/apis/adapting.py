@@ -10,8 +10,9 @@ the held-out images:
    ``tools/predict.py --site-offsets``;
 3. fine-tuned: the model trained on the K images for a short schedule
    (``iters`` steps at ``lr``, the backbone at ``backbone_lr_mult`` of it,
-   the config's augmentation): ``adapted.pth``, with the record of what it
-   was adapted on in its meta and in ``adapted.json``.
+   the config's augmentation; a refined model trains its refinement alone,
+   its coarse stage and so its backbone frozen): ``adapted.pth``, with the
+   record of what it was adapted on in its meta and in ``adapted.json``.
 Their MRE, SDR and (for cephalograms) SCR, with the minutes each took, go to
 ``adaptation.json``; the draw is written as ``adapt_images.json`` and
 (without files to hold out) ``held_out.json``, the file to recalibrate on at
@@ -109,7 +110,8 @@ def finetune_config(cfg: Config, checkpoint: str, ann_file: str, work_dir: str,
     ft = copy.deepcopy(cfg)
     ft.work_dir = work_dir
     ft.load_from = checkpoint
-    if 'coarse_checkpoint' in ft.model:
+    refined = 'refiner' in ft.model
+    if refined:
         # a refined model: its frozen coarse stage comes from the same file
         ft.model.coarse_checkpoint = checkpoint
     ft.resume = False
@@ -123,7 +125,7 @@ def finetune_config(cfg: Config, checkpoint: str, ann_file: str, work_dir: str,
     ft.val_dataloader = ft.val_cfg = ft.val_evaluator = None
     ft.test_dataloader = ft.test_cfg = ft.test_evaluator = None
     ft.optim_wrapper.optimizer.lr = lr
-    if 'coarse_checkpoint' not in ft.model:
+    if not refined:
         # a refined model's backbone is frozen: no rate of its own, and
         # per-parameter groups would log each frozen weight as skipped
         ft.optim_wrapper.paramwise_cfg = dict(

@@ -54,6 +54,13 @@ class LandmarkPredictor:
         CalibrationError: If ``calibration`` cannot be read or was made
             for other landmarks.
         SiteOffsetsError: The same for ``site_offsets``.
+        CheckpointMismatchError: If the checkpoint does not fit the
+            config's model.
+        UnsafeCheckpointError: If ``checkpoint`` is no PyTorch checkpoint
+            (with the PyTorch backend) or holds objects other than tensors
+            and plain data.
+        ValueError: If an ONNX file and the config disagree on the
+            refinement stage.
         ConfigError: If there is no such config file, or neither the
             checkpoint nor the config's training dataset names the
             landmarks.

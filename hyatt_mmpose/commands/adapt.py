@@ -62,7 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--iters', type=int, default=150)
     parser.add_argument('--lr', type=float, default=1e-4)
-    parser.add_argument('--backbone-lr-mult', type=float, default=0.1)
+    parser.add_argument(
+        '--backbone-lr-mult',
+        type=float,
+        default=0.1,
+        help='the backbone\'s share of --lr (none for a refined model, '
+        'whose backbone is frozen)')
     parser.add_argument(
         '--alpha',
         type=float,

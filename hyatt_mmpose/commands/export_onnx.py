@@ -19,8 +19,8 @@ from ..utils import CheckpointMismatchError, UnsafeCheckpointError
 from .common import refuse, tool_parser
 
 # ValueError: a config without an input size, an opset below MIN_OPSET
-REFUSALS = (CheckpointMismatchError, FileExistsError, UnsafeCheckpointError,
-            ValueError)
+REFUSALS = (CheckpointMismatchError, FileExistsError, FileNotFoundError,
+            UnsafeCheckpointError, ValueError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,8 +49,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         int: The exit status: 0 written; 1 refused before anything was
         written (an existing output without ``--overwrite``, a config
         without an input size, an opset the exporter does not write, a
-        checkpoint of another config; the message
-        on stderr says why).
+        checkpoint of another config, a missing file or one that is no
+        checkpoint; the message on stderr says why).
     """
     args = build_parser().parse_args(argv)
     try:

@@ -16,11 +16,11 @@ from typing import Optional, Sequence
 from ..apis import report_coverage
 from ..apis.coverage_report import LEVELS
 from ..calibration import CalibrationError
-from ..utils import ConfigError, UnsafeCheckpointError
+from ..utils import CheckpointMismatchError, ConfigError, UnsafeCheckpointError
 from .common import add_run_options, model_parser, refuse
 
-REFUSALS = (CalibrationError, ConfigError, FileNotFoundError,
-            UnsafeCheckpointError)
+REFUSALS = (CalibrationError, CheckpointMismatchError, ConfigError,
+            FileNotFoundError, UnsafeCheckpointError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,9 +41,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             ``sys.argv[1:]``.
 
     Returns:
-        int: The exit status: 0 written; 1 refused (a calibration that
-        does not fit the model, a split without a file; the message on
-        stderr says why).
+        int: The exit status: 0 written; 1 refused (a calibration or a
+        checkpoint that does not fit the model, a file that is no
+        checkpoint, a split without a file; the message on stderr says
+        why).
     """
     args = build_parser().parse_args(argv)
     try:

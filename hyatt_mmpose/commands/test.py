@@ -14,7 +14,7 @@ from ..apis import test
 from ..apis.testing import DUMP_SUFFIXES
 from ..calibration import CalibrationError
 from ..datasets import ConversionError
-from ..utils import CheckpointMismatchError, UnsafeCheckpointError
+from ..utils import CheckpointMismatchError, ConfigError, UnsafeCheckpointError
 from .common import (add_launcher_options, export_local_rank, refuse,
                      tool_parser)
 
@@ -46,8 +46,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         int: The exit status: 0 tested, 1 refused before testing (a
         checkpoint that does not fit the config, a ``--dump`` that is not
         a ``.pkl`` file, a calibration that does not fit the model, an
-        image whose size is not its entry's; the message on stderr says
-        why).
+        image whose size is not its entry's, a missing config or
+        checkpoint, a file that is no checkpoint; the message on stderr
+        says why).
     """
     args = build_parser().parse_args(argv)
     export_local_rank(args)
@@ -63,7 +64,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             calibration=args.calibration,
             cfg_options=args.cfg_options,
             launcher=args.launcher)
-    except (CheckpointMismatchError, CalibrationError, ConversionError,
-            UnsafeCheckpointError) as err:
+    except (CheckpointMismatchError, CalibrationError, ConfigError,
+            ConversionError, FileNotFoundError, UnsafeCheckpointError) as err:
         return refuse(err)
     return 0

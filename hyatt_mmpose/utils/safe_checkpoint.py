@@ -159,7 +159,7 @@ def safe_torch_load(filename: str, map_location=None):
         if re.search(r'Unsupported operand|invalid load key', str(err)):
             onnx = (' (an ONNX file is predicted with tools/predict.py '
                     '--backend onnxruntime)'
-                    if str(filename).endswith('.onnx') else '')
+                    if str(filename).lower().endswith('.onnx') else '')
             raise UnsafeCheckpointError(
                 f'Refusing to load checkpoint "{filename}": it is not a '
                 'PyTorch checkpoint (its bytes are no pickle); give the '

@@ -87,10 +87,21 @@ def weight_mismatches(model: torch.nn.Module, state_dict: dict) -> str:
 
 
 def _stage_hint(model: torch.nn.Module, state_dict: dict) -> str:
-    """What a refined model's checkpoint and a coarse one's tell apart: the
-    one mismatch that a missing or extra ``refiner.*`` explains."""
-    ours = any(k.startswith('refiner.') for k in model.state_dict())
-    theirs = any(k.startswith('refiner.') for k in state_dict)
+    """What a refined model's checkpoint and a coarse one's tell apart:
+    a mismatch that the ``refiner.*`` weights alone explain."""
+    expected = model.state_dict()
+    given = _converted(model, state_dict)
+    differ = expected.keys() ^ given.keys()
+    differ |= {
+        k
+        for k in expected.keys() & given.keys()
+        if isinstance(given[k], torch.Tensor)
+        and given[k].shape != expected[k].shape
+    }
+    if not differ or not all(k.startswith('refiner.') for k in differ):
+        return ''
+    ours = any(k.startswith('refiner.') for k in expected)
+    theirs = any(k.startswith('refiner.') for k in given)
     if ours and not theirs:
         return (' It holds no refinement stage (a coarse model\'s '
                 'checkpoint): a refined config takes the checkpoint that its '
@@ -128,8 +139,13 @@ def load_checkpoint_strict(model: torch.nn.Module,
 
     Raises:
         CheckpointMismatchError: The checkpoint does not fit the model; the
-            message names the file and the config, and lists the missing
-            and unexpected keys and the shape mismatches.
+            message names the file and the config, says when the weights
+            of a refinement stage alone are missing or extra (a coarse
+            model's checkpoint given to a refined config, or the other
+            way round), and lists the missing and unexpected keys and the
+            shape mismatches.
+        UnsafeCheckpointError: The file is no PyTorch checkpoint, or holds
+            objects other than tensors and plain data.
     """
     if is_model_wrapper(model):
         model = model.module

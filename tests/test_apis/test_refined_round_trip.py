@@ -87,6 +87,7 @@ def test_onnx_holds_both_stages_and_predicts_as_pytorch(
         np.testing.assert_allclose(
             t['landmarks_px'], o['landmarks_px'], atol=3e-2)
     # given as a PyTorch checkpoint, it is refused in one line saying how
+    capsys.readouterr()
     assert predict_tool.main([
         config, out,
         _images(synthetic_root, 1)[0], '--out-dir',

@@ -186,9 +186,8 @@ def test_calibrate_on_a_file_without_images_is_one_error_line(
     assert os.listdir(tmp_path) == ['empty.json']  # no output, no lock
 
 
-def test_a_missing_config_is_one_error_line(tiny_checkpoint, synthetic_root,
-                                            tmp_path, capsys):
-    _, checkpoint = tiny_checkpoint
+def test_a_missing_config_is_one_error_line(synthetic_root, tmp_path, capsys):
+    checkpoint = str(tmp_path / 'never_read.pth')
     missing = str(tmp_path / 'nope.py')
     out = tmp_path / 'out'
     assert predict_tool.main([

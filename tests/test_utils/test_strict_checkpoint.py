@@ -166,3 +166,41 @@ def test_predictor_and_predict_tool_refuse_other_configs_checkpoint(
     result = LandmarkPredictor(
         config, fits).predict(f'{synthetic_root}/images/test_0000.png')[0]
     assert result['landmarks_px'].shape == (19, 2)
+
+
+class Coarse(torch.nn.Module):
+
+    def __init__(self):
+        super().__init__()
+        self.head = torch.nn.Linear(2, 2)
+
+
+class Refined(Coarse):
+
+    def __init__(self):
+        super().__init__()
+        self.refiner = torch.nn.Linear(2, 3)
+
+
+@pytest.mark.parametrize('given, model, hint', [
+    (Coarse, Refined, 'holds no refinement stage'),
+    (Refined, Coarse, 'holds a refinement stage that this config lacks'),
+    (torch.nn.Conv2d, Refined, None),
+])
+def test_a_checkpoint_of_the_other_stage_is_named_so(given, model, hint,
+                                                     tmp_path):
+    torch.manual_seed(0)
+    weights = given(1, 1, 1) if given is torch.nn.Conv2d else given()
+    # saved from a wrapped model: the prefix does not hide the stage
+    path = save_checkpoint(
+        {
+            f'module.{k}': v
+            for k, v in weights.state_dict().items()
+        }, tmp_path / 'w.pth')
+    with pytest.raises(CheckpointMismatchError) as err:
+        load_checkpoint_strict(model(), path, 'c.py')
+    first = str(err.value).splitlines()[0]
+    if hint:
+        assert hint in first
+    else:  # an unrelated checkpoint is not called a coarse model's
+        assert 'refinement stage' not in first
