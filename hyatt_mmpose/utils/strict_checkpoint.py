@@ -8,7 +8,7 @@ such a checkpoint, listing what does not fit.
 """
 import re
 from collections import OrderedDict
-from typing import List, Optional
+from typing import List, NamedTuple, Optional
 
 import torch
 from mmengine.model import is_model_wrapper
@@ -52,6 +52,45 @@ def _unprefixed(state_dict: dict) -> OrderedDict:
     return unprefixed
 
 
+class _Mismatch(NamedTuple):
+    """The keys of a state dict that keep it from loading strictly."""
+    expected: dict
+    given: dict
+    missing: List[str]
+    unexpected: List[str]
+    misshapen: List[str]
+
+
+def _mismatch(model: torch.nn.Module, state_dict: dict) -> _Mismatch:
+    """The keys that differ, after the prefix and the pre-hooks (below)."""
+    expected = model.state_dict()
+    given = _converted(model, _unprefixed(state_dict))
+    return _Mismatch(expected, given, [
+        k for k in expected if k not in given
+    ], [k for k in given if k not in expected], [
+        k for k in expected
+        if isinstance(given.get(k), torch.Tensor) and isinstance(
+            expected[k], torch.Tensor) and given[k].shape != expected[k].shape
+    ])
+
+
+def _described(mismatch: _Mismatch) -> str:
+    """``weight_mismatches``' text of a :class:`_Mismatch`."""
+    shapes = [
+        f'{k}: {tuple(mismatch.given[k].shape)} in the checkpoint, '
+        f'{tuple(mismatch.expected[k].shape)} in the model'
+        for k in mismatch.misshapen
+    ]
+    kinds = [
+        ('missing keys (in the model, not in the checkpoint)',
+         mismatch.missing),
+        ('unexpected keys (in the checkpoint, not in the model)',
+         mismatch.unexpected),
+        ('shape mismatches', shapes),
+    ]
+    return ''.join(_listed(title, items) for title, items in kinds if items)
+
+
 def weight_mismatches(model: torch.nn.Module, state_dict: dict) -> str:
     """What keeps ``state_dict`` from loading strictly into ``model``.
 
@@ -68,40 +107,17 @@ def weight_mismatches(model: torch.nn.Module, state_dict: dict) -> str:
         mismatch (missing keys, unexpected keys, shape mismatches), each
         listing up to 20 keys.
     """
-    expected = model.state_dict()
-    given = _converted(model, _unprefixed(state_dict))
-    missing = [k for k in expected if k not in given]
-    unexpected = [k for k in given if k not in expected]
-    shapes = [
-        f'{k}: {tuple(given[k].shape)} in the checkpoint, '
-        f'{tuple(expected[k].shape)} in the model' for k in expected
-        if isinstance(given.get(k), torch.Tensor) and isinstance(
-            expected[k], torch.Tensor) and given[k].shape != expected[k].shape
-    ]
-    kinds = [
-        ('missing keys (in the model, not in the checkpoint)', missing),
-        ('unexpected keys (in the checkpoint, not in the model)', unexpected),
-        ('shape mismatches', shapes),
-    ]
-    return ''.join(_listed(title, items) for title, items in kinds if items)
+    return _described(_mismatch(model, state_dict))
 
 
-def _stage_hint(model: torch.nn.Module, state_dict: dict) -> str:
+def _stage_hint(mismatch: _Mismatch) -> str:
     """What a refined model's checkpoint and a coarse one's tell apart:
     a mismatch that the ``refiner.*`` weights alone explain."""
-    expected = model.state_dict()
-    given = _converted(model, state_dict)
-    differ = expected.keys() ^ given.keys()
-    differ |= {
-        k
-        for k in expected.keys() & given.keys()
-        if isinstance(given[k], torch.Tensor)
-        and given[k].shape != expected[k].shape
-    }
+    differ = mismatch.missing + mismatch.unexpected + mismatch.misshapen
     if not differ or not all(k.startswith('refiner.') for k in differ):
         return ''
-    ours = any(k.startswith('refiner.') for k in expected)
-    theirs = any(k.startswith('refiner.') for k in given)
+    ours = any(k.startswith('refiner.') for k in mismatch.expected)
+    theirs = any(k.startswith('refiner.') for k in mismatch.given)
     if ours and not theirs:
         return (' It holds no refinement stage (a coarse model\'s '
                 'checkpoint): a refined config takes the checkpoint that its '
@@ -159,7 +175,8 @@ def load_checkpoint_strict(model: torch.nn.Module,
             f'holds a {type(state_dict).__name__}); pass a checkpoint saved '
             f'by training {of_config}.')
     state_dict = _unprefixed(state_dict)
-    problems = weight_mismatches(model, state_dict)
+    mismatch = _mismatch(model, state_dict)
+    problems = _described(mismatch)
     if not problems:
         try:
             model.load_state_dict(state_dict, strict=True)
@@ -173,7 +190,7 @@ def load_checkpoint_strict(model: torch.nn.Module,
         saved_by = f' (it was saved by the run "{run}")' if run else ''
         raise CheckpointMismatchError(
             f'Checkpoint "{filename}"{saved_by} does not fit the model of '
-            f'{of_config}.{_stage_hint(model, state_dict)}{problems}\nPass '
+            f'{of_config}.{_stage_hint(mismatch)}{problems}\nPass '
             f'the checkpoint that training {of_config} wrote, or the config '
             'that this checkpoint was trained with (its work dir holds a '
             'copy of it).')
